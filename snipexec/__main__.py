@@ -1,0 +1,75 @@
+"""Command line: ``python -m snipexec run [PATHS] [--force]`` and ``prune``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .engine import Engine
+from .pages import write_rendered
+
+
+def _table(results) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="snippets (slowest first)")
+    for col in ("snippet", "status", "source", "seconds", "output"):
+        table.add_column(col, justify="right" if col in ("seconds", "output") else "left")
+    for r in sorted(results.values(), key=lambda r: r.seconds, reverse=True):
+        status = "ok" if r.ok else "FAILED"
+        table.add_row(r.path, status, "cached" if r.cached else "ran", f"{r.seconds:.2f}", f"{r.output_size:,} chars")
+    console = Console(file=sys.stdout, width=100)
+    with console.capture() as cap:
+        console.print(table)
+    return cap.get()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m snipexec", description=__doc__)
+    parser.add_argument("--snippets", default="snippets", help="snippets folder (default: snippets)")
+    parser.add_argument("--cache", default=None, help="cache folder (default: .cache/snipexec beside the snippets folder)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run or refresh snippet files and print a table")
+    run.add_argument("paths", nargs="*", help="snippet files or folders (default: all)")
+    run.add_argument("--force", action="store_true", help="re-run even when cached (also: SNIPEXEC_FORCE=1)")
+    run.add_argument("--workers", type=int, default=None, help="files run at once (default: one per core)")
+    run.add_argument("--render", metavar="DIR", help="also write each cell as Markdown for plain --8<-- includes")
+    sub.add_parser("prune", help="drop cache entries of deleted snippets and leftovers of killed builds")
+    args = parser.parse_args(argv)
+
+    snippets = Path(args.snippets).resolve()
+    engine = Engine(snippets, cache_dir=Path(args.cache) if args.cache else None, workers=getattr(args, "workers", None),
+                    force=True if getattr(args, "force", False) else None)
+    if args.command == "prune":
+        print(f"removed {engine.prune()} cache entries")
+        return 0
+    rels = _select(engine, args.paths)
+    results = engine.results(rels)
+    print(_table(results), end="")
+    if args.render:
+        write_rendered(engine, results, Path(args.render))
+    failed = [r for r in results.values() if not r.ok]
+    for r in failed:
+        print(f"\nFAILED {r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _select(engine: Engine, paths: list[str]) -> list[str]:
+    everything = engine.all_snippets()
+    if not paths:
+        return everything
+    chosen = []
+    for p in paths:
+        full = Path(p).resolve()
+        rel = str(full.relative_to(engine.snippets_dir)) if engine.snippets_dir in full.parents or full == engine.snippets_dir else p
+        if full.is_dir():
+            chosen += [r for r in everything if (engine.snippets_dir / r).resolve().is_relative_to(full)]
+        else:
+            engine.resolve(rel)  # clear error for a missing file
+            chosen.append(rel)
+    return chosen
+
+
+if __name__ == "__main__":
+    sys.exit(main())

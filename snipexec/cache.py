@@ -1,0 +1,241 @@
+"""Content-addressed store of snippet results.
+
+An entry lives at ``entries/<snippet-slug>/<key>-<deps>/``. ``key`` hashes
+what is known before running (source, declared data, Python, device, run
+options); ``deps`` hashes what the run reported (local files it read,
+versions of the distributions it imported). A lookup accepts an entry only
+if those files and versions are still the same. Entries appear by one
+atomic rename, so a killed build never leaves half of one.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from importlib import metadata, util
+from pathlib import Path
+
+ENGINE_VERSION = "1"
+KEEP_PER_SNIPPET = 3
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def digest(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:24]
+
+
+@functools.lru_cache(maxsize=None)
+def installed_version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _torch_cuda_version() -> str | None:
+    """torch.version.cuda, read from the file so torch is not imported."""
+    spec = util.find_spec("torch")
+    if not spec or not spec.submodule_search_locations:
+        return None
+    version_py = Path(list(spec.submodule_search_locations)[0]) / "version.py"
+    try:
+        text = version_py.read_text()
+    except OSError:
+        return None
+    m = re.search(r"^cuda\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", text, re.M)
+    return m.group(1) if m else None
+
+
+def device_fingerprint() -> str:
+    """Where snippets will run: ``cpu`` or ``cuda:<GPU names>:<CUDA version>``.
+
+    Found without importing torch, so a warm build stays light.
+    ``SNIPEXEC_DEVICE`` overrides it (``cpu`` forces the CPU label).
+    """
+    forced = os.environ.get("SNIPEXEC_DEVICE")
+    if forced:
+        return forced
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
+        return "cpu"
+    return _probe_cuda()
+
+
+@functools.lru_cache(maxsize=None)
+def _probe_cuda() -> str:
+    cuda = _torch_cuda_version()
+    smi = shutil.which("nvidia-smi")
+    if not cuda or not smi:
+        return "cpu"
+    try:
+        names = subprocess.run(
+            [smi, "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, timeout=20
+        ).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return "cpu"
+    names = [n.strip() for n in names if n.strip()]
+    return f"cuda:{'+'.join(names)}:{cuda}" if names else "cpu"
+
+
+@functools.lru_cache(maxsize=None)
+def engine_fingerprint() -> str:
+    """The engine's own source: a change to how snippets run invalidates every entry."""
+    h = hashlib.sha256(ENGINE_VERSION.encode())
+    for p in sorted(Path(__file__).parent.glob("*.py")):
+        if p.name in ("mkdocs_hooks.py", "mkdocs_adapter.py", "__main__.py"):
+            continue  # adapters: they do not change outputs
+        h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def python_fingerprint() -> str:
+    return f"{platform.python_implementation()}-{sys.version.split()[0]}-{platform.machine()}"
+
+
+class Cache:
+    def __init__(self, root: Path, project_root: Path):
+        self.root = Path(root)
+        self.project_root = Path(project_root).resolve()
+        self.entries = self.root / "entries"
+        self.tmp = self.root / "tmp"
+        self.locks = self.root / "locks"
+        for d in (self.entries, self.tmp, self.locks):
+            d.mkdir(parents=True, exist_ok=True)
+
+    # --- keys -------------------------------------------------------------
+    def slug(self, snippet: Path) -> str:
+        rel = os.path.relpath(Path(snippet).resolve(), self.project_root)
+        return re.sub(r"[^A-Za-z0-9_.-]+", "__", rel)
+
+    def key(self, snippet: Path, source: bytes, data_files: list[Path], options: dict) -> str:
+        data = {}
+        for p in data_files:
+            rel = os.path.relpath(p, self.project_root)
+            if not p.is_file():
+                raise FileNotFoundError(f"{snippet}: declared data file {rel} does not exist")
+            data[rel] = sha256_file(p)
+        return digest(
+            {
+                "engine": engine_fingerprint(),
+                "source": hashlib.sha256(source).hexdigest(),
+                "data": data,
+                "python": python_fingerprint(),
+                "device": device_fingerprint(),
+                "options": options,
+            }
+        )
+
+    def dependencies(self, opened: dict[str, bool], snippet: Path, started: float) -> dict[str, str]:
+        """Files under the project the run read, and did not write or create."""
+        deps = {}
+        skip = (self.root.resolve(),)
+        for name, wrote in sorted(opened.items()):
+            p = Path(name)
+            if wrote or not p.is_file():
+                continue
+            try:
+                rp = p.resolve()
+                rel = rp.relative_to(self.project_root)
+            except (OSError, ValueError):
+                continue
+            if rp == Path(snippet).resolve() or any(s in rp.parents for s in skip):
+                continue
+            if "__pycache__" in rel.parts or rel.parts[0] in (".venv", ".git") or Path(__file__).parent in rp.parents:
+                continue
+            if rp.stat().st_mtime > started:
+                continue  # made by the run itself
+            deps[str(rel)] = sha256_file(rp)
+        return deps
+
+    # --- lookup and store ------------------------------------------------
+    def _valid(self, meta: dict) -> bool:
+        for rel, h in meta["deps"].items():
+            p = self.project_root / rel
+            if not p.is_file() or sha256_file(p) != h:
+                return False
+        return all(installed_version(d) == v for d, v in meta["dists"].items())
+
+    def lookup(self, snippet: Path, key: str) -> tuple[Path, dict] | None:
+        folder = self.entries / self.slug(snippet)
+        try:
+            candidates = sorted(folder.glob(f"{key}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return None
+        for entry in candidates:
+            try:
+                meta = json.loads((entry / "result.json").read_text())
+                if self._valid(meta):
+                    os.utime(entry)  # most recently used survives pruning
+                    return entry, meta
+            except (OSError, ValueError, KeyError):
+                continue  # pruned by a concurrent build, or unreadable: a miss
+        return None
+
+    def new_job_dir(self) -> Path:
+        d = self.tmp / f"job-{uuid.uuid4().hex}"
+        d.mkdir(parents=True)
+        return d
+
+    def store(self, snippet: Path, key: str, job_dir: Path, meta: dict) -> Path:
+        """Move a finished job folder into place in one atomic rename."""
+        (job_dir / "result.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
+        for junk in job_dir.glob("home-*"):
+            shutil.rmtree(junk, ignore_errors=True)
+        (job_dir / "events.jsonl").unlink(missing_ok=True)
+        folder = self.entries / self.slug(snippet)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{key}-{digest([meta['deps'], meta['dists']])}"
+        try:
+            os.rename(job_dir, target)
+        except OSError:  # an identical entry landed first (concurrent build)
+            shutil.rmtree(job_dir, ignore_errors=True)
+        self._prune_snippet(folder)
+        return target
+
+    # --- pruning ---------------------------------------------------------
+    def _remove(self, entry: Path) -> None:
+        doomed = self.tmp / f"gone-{uuid.uuid4().hex}"
+        try:
+            os.rename(entry, doomed)  # vanish atomically, then delete at leisure
+        except OSError:
+            return
+        shutil.rmtree(doomed, ignore_errors=True)
+
+    def _prune_snippet(self, folder: Path) -> None:
+        entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP_PER_SNIPPET:]:
+            self._remove(old)
+
+    def prune(self, existing_snippets: list[Path], stale_tmp_seconds: float = 3600) -> int:
+        """Drop entries of snippets that no longer exist and leftovers of killed builds."""
+        keep = {self.slug(p) for p in existing_snippets}
+        removed = 0
+        for folder in self.entries.iterdir():
+            if folder.name not in keep:
+                for entry in folder.iterdir():
+                    self._remove(entry)
+                    removed += 1
+                shutil.rmtree(folder, ignore_errors=True)
+        now = time.time()
+        for leftover in self.tmp.iterdir():
+            try:
+                if now - leftover.stat().st_mtime > stale_tmp_seconds:
+                    shutil.rmtree(leftover, ignore_errors=True)
+                    removed += 1
+            except OSError:
+                pass
+        return removed

@@ -1,0 +1,257 @@
+"""Code that runs inside the isolated process of one snippet file.
+
+Everything here happens after the fork: the parent only reads the files
+this process leaves in its job folder (``events.jsonl``, one ``.out`` per
+cell, figures), so a crash at any moment still tells the parent which cell
+was running and what it had printed.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import io
+import json
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+FIXED_ENV = {
+    "TZ": "UTC",
+    "COLUMNS": "100",
+    "LINES": "40",
+    "MPLBACKEND": "Agg",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "LC_ALL": "C.UTF-8",
+    "LANG": "C.UTF-8",
+}
+SEED = 0
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+class _Events:
+    def __init__(self, path: Path):
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def emit(self, **event) -> None:
+        os.write(self._fd, (json.dumps(event) + "\n").encode())
+
+
+def _isolate(job: dict, home: str) -> None:
+    os.setsid()  # own process group: the parent kills the whole tree on timeout
+    fsize = job["max_output_bytes"]
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    os.environ.clear()
+    os.environ.update(job["env"])
+    os.environ.update(FIXED_ENV)
+    os.environ["HOME"] = home
+    os.environ["MPLCONFIGDIR"] = os.path.join(home, ".matplotlib")
+    time.tzset()
+    os.chdir(job["cwd"])
+    sys.path.insert(0, job["cwd"])
+    sys.dont_write_bytecode = True
+    sys.argv = [job["path"]]
+
+
+def _seed_everything() -> None:
+    random.seed(SEED)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(SEED)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(SEED)  # seeds CUDA devices too
+
+
+def _record_opens(opened: dict) -> None:
+    def hook(event, args):
+        if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+            return
+        path = os.fsdecode(args[0])
+        mode, flags = (args[1] if len(args) > 1 else None), (args[2] if len(args) > 2 else 0)
+        writes = bool(mode and any(c in mode for c in "wax+")) or bool(isinstance(flags, int) and flags & WRITE_FLAGS)
+        full = os.path.abspath(path)
+        opened[full] = opened.get(full, False) or writes
+
+    sys.addaudithook(hook)
+
+
+def _warning_printer(snippet_path: str):
+    name = os.path.basename(snippet_path)
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        # Point at the snippet's own line, not the library line that warned.
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename != snippet_path:
+            frame = frame.f_back
+        where = f"{name}:{frame.f_lineno}: " if frame is not None else ""
+        sys.stderr.write(f"{where}{category.__name__}: {message}\n")
+
+    return show
+
+
+def _short_path(path: str) -> str:
+    for marker in ("site-packages/", "dist-packages/"):
+        if marker in path:
+            return ".../" + path.split(marker, 1)[1]
+    return os.path.basename(path)
+
+
+def _format_exception(exc: BaseException, snippet_path: str, full: bool) -> str:
+    tb = traceback.TracebackException.from_exception(exc)
+    last = "".join(tb.format_exception_only()).rstrip("\n")
+    if not full:
+        return last
+    frames = list(tb.stack)
+    while frames and frames[0].filename != snippet_path:
+        frames.pop(0)  # drop the engine's own frames
+    lines = ["Traceback (most recent call last):"]
+    for f in frames:
+        lines.append(f'  File "{_short_path(f.filename)}", line {f.lineno}, in {f.name}')
+        if f.line:
+            lines.append(f"    {f.line}")
+    return "\n".join(lines + [last])
+
+
+def _innermost_snippet_line(exc: BaseException, snippet_path: str, default: int) -> int:
+    line = default
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == snippet_path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _save_figures(job_dir: Path, index: int) -> list[str]:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is None:
+        return []
+    names = []
+    for n, num in enumerate(plt.get_fignums(), 1):
+        name = f"{index:03d}-{n}.png"
+        # No metadata: identical figures give identical bytes.
+        plt.figure(num).savefig(job_dir / name, dpi=100, metadata={"Software": None})
+        names.append(name)
+    plt.close("all")
+    return names
+
+
+def _distributions(opened: dict) -> dict[str, str]:
+    from importlib import metadata
+
+    read_before = list(opened)  # scanning metadata below opens every dist-info
+    owners = metadata.packages_distributions()
+    found: dict[str, str] = {}
+    for path in read_before:  # metadata read directly, e.g. importlib.metadata.version("keras")
+        m = re.search(r"([A-Za-z0-9_.]+)-[^/-]+\.dist-info/", path)
+        if m:
+            try:
+                found[m.group(1).lower()] = metadata.version(m.group(1))
+            except metadata.PackageNotFoundError:
+                pass
+    for module in list(sys.modules):
+        if "." in module:
+            continue
+        for dist in owners.get(module, ()):
+            try:
+                found[re.sub(r"[-_.]+", "_", dist).lower()] = metadata.version(dist)
+            except metadata.PackageNotFoundError:
+                pass
+    return found
+
+
+def _device() -> dict:
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return {"torch": None, "device": "cpu"}
+    info = {"torch": torch.__version__, "device": "cpu"}
+    if torch.cuda.is_available():
+        info["device"] = "cuda"
+        info["gpu"] = torch.cuda.get_device_name()
+        info["cuda"] = torch.version.cuda
+    return info
+
+
+def _stream(fd: int) -> io.TextIOWrapper:
+    # Unbuffered so stdout and stderr interleave exactly as written.
+    return io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors="replace", write_through=True)
+
+
+def main(job: dict) -> None:
+    job_dir = Path(job["job_dir"])
+    events = _Events(job_dir / "events.jsonl")
+    libc = ctypes.CDLL(None)
+    home = tempfile.mkdtemp(prefix="home-", dir=job_dir)
+    _isolate(job, home)
+    opened: dict[str, bool] = {}
+    _record_opens(opened)
+    _seed_everything()
+    # Filters stay Python's defaults: the reader sees what `python file.py` shows.
+    warnings.showwarning = _warning_printer(job["path"])
+    sys.stdout, sys.stderr = _stream(1), _stream(2)
+    namespace = {"__name__": "__main__", "__file__": job["path"], "__builtins__": __builtins__}
+    started = time.time()
+    status = "ok"
+    for index, cell in enumerate(job["cells"]):
+        out_path = job_dir / f"{index:03d}.out"
+        events.emit(event="start", index=index, cell=cell["name"])
+        fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        # Pad so tracebacks and warnings carry the file's real line numbers.
+        code = "\n" * (cell["first_line"] - 1) + cell["source"]
+        exc = None
+        t0 = time.perf_counter()
+        try:
+            exec(compile(code, job["path"], "exec"), namespace)
+        except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are snippet failures too
+            exc = e
+        libc.fflush(None)  # C-level stdio buffers belong to this cell
+        seconds = time.perf_counter() - t0
+        result = {"event": "end", "index": index, "cell": cell["name"], "seconds": seconds}
+        result["figures"] = _save_figures(job_dir, index)
+        expected = cell.get("raises")
+        if exc is None and expected:
+            result.update(status="missing-raise", message=f"expected {expected} but the cell raised nothing")
+        elif exc is not None:
+            kind = type(exc)
+            names = {c.__name__ for c in kind.__mro__} | {f"{c.__module__}.{c.__qualname__}" for c in kind.__mro__}
+            shown = _format_exception(exc, job["path"], cell.get("traceback", False))
+            line = _innermost_snippet_line(exc, job["path"], cell["first_line"])
+            if expected and expected in names:
+                result.update(status="raised", exception=shown)
+            else:
+                detail = _format_exception(exc, job["path"], True)
+                if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+                    shown += f" (a snippet may print or write at most {job['max_output_bytes']:,} bytes per file)"
+                if isinstance(exc, SystemExit):
+                    detail += f"\n(the snippet called sys.exit({exc.code!r}))"
+                what = f"expected {expected} but got {kind.__name__}" if expected else "unexpected exception"
+                result.update(status="error", line=line, message=f"{what}: {shown.splitlines()[-1]}", traceback=detail)
+        else:
+            result["status"] = "ok"
+        events.emit(**result)
+        if result["status"] not in ("ok", "raised"):
+            status = "error"
+            break
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.dup2(1, 2)
+    events.emit(
+        event="done",
+        status=status,
+        seconds=time.time() - started,
+        opened=opened,
+        dists=_distributions(opened),
+        device=_device(),
+    )
+    sys.stdout.flush()
+    os._exit(0)  # skip atexit handlers the snippet registered; they would print nowhere

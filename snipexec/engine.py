@@ -1,0 +1,181 @@
+"""The engine's front door: results for snippet files, from cache or a fresh run."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from filelock import FileLock
+
+from . import cache as cache_mod
+from .capture import DEFAULT_LIMIT, clean
+from .cells import SnippetFile, parse
+from .runner import FileRun, run_file
+
+DEFAULT_TIMEOUT = 300.0
+MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+
+
+class SnippetNotFound(FileNotFoundError):
+    pass
+
+
+class SnippetFailure(RuntimeError):
+    """One or more snippet files failed; the message names file, cell, line and exception."""
+
+
+@dataclass
+class CellResult:
+    name: str
+    status: str
+    output: str = ""
+    exception: str | None = None
+    figures: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class FileResult:
+    path: str  # relative to the snippets folder
+    ok: bool
+    cached: bool
+    seconds: float  # run time when produced (also for cache hits)
+    cells: dict[str, CellResult]
+    meta: dict
+    error: str | None = None
+
+    @property
+    def output_size(self) -> int:
+        return sum(len(c.output) + len(c.exception or "") for c in self.cells.values())
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").lower() not in ("", "0", "false", "no")
+
+
+class Engine:
+    def __init__(
+        self,
+        snippets_dir: Path,
+        project_root: Path | None = None,
+        cache_dir: Path | None = None,
+        workers: int | None = None,
+        force: bool | None = None,
+        timeout: float | None = None,
+        output_limit: int = DEFAULT_LIMIT,
+    ):
+        self.snippets_dir = Path(snippets_dir).resolve()
+        self.project_root = Path(project_root or self.snippets_dir.parent).resolve()
+        self.cache = cache_mod.Cache(Path(cache_dir or self.project_root / ".cache" / "snipexec"), self.project_root)
+        self.workers = workers or int(os.environ.get("SNIPEXEC_WORKERS", 0)) or os.cpu_count() or 1
+        self.force = _truthy(os.environ.get("SNIPEXEC_FORCE")) if force is None else force
+        self.timeout = timeout or float(os.environ.get("SNIPEXEC_TIMEOUT", DEFAULT_TIMEOUT))
+        self.output_limit = output_limit
+        self._forced: set[str] = set()  # with force, each file runs once per Engine
+
+    # --- paths -------------------------------------------------------------
+    def resolve(self, rel: str) -> Path:
+        path = (self.snippets_dir / rel).resolve()
+        if self.snippets_dir not in path.parents:
+            raise SnippetNotFound(f"snippet '{rel}' is outside {self.snippets_dir}")
+        if not path.is_file():
+            raise SnippetNotFound(f"snippet file {self.snippets_dir.name}/{rel} does not exist")
+        return path
+
+    def all_snippets(self) -> list[str]:
+        return sorted(
+            str(p.relative_to(self.snippets_dir))
+            for p in self.snippets_dir.rglob("*.py")
+            if "__pycache__" not in p.parts and parse(p).cells and any(c.shown for c in parse(p).cells)
+        )
+
+    def parse(self, rel: str) -> SnippetFile:
+        return parse(self.resolve(rel))
+
+    # --- running -------------------------------------------------------------
+    def results(self, rels: list[str]) -> dict[str, FileResult]:
+        """Results for every file in ``rels``; misses run in parallel."""
+        if hasattr(cache_mod.installed_version, "cache_clear"):
+            cache_mod.installed_version.cache_clear()  # a pip install between builds counts
+        rels = list(dict.fromkeys(rels))
+        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(rels) or 1))) as pool:
+            return dict(zip(rels, pool.map(self._result, rels)))
+
+    def _options(self, snippet: SnippetFile) -> dict:
+        return {"timeout": snippet.timeout or self.timeout, "output_limit": self.output_limit}
+
+    def _result(self, rel: str) -> FileResult:
+        path = self.resolve(rel)
+        source = path.read_bytes()
+        snippet = parse(path, source.decode("utf-8"))
+        options = self._options(snippet)
+        data = [(path.parent / d).resolve() for d in snippet.data]
+        key = self.cache.key(path, source, data, options)
+        slug = self.cache.slug(path)
+        with FileLock(str(self.cache.locks / f"{slug}.lock")):
+            forced = self.force and rel not in self._forced
+            if not forced:
+                hit = self.cache.lookup(path, key)
+                if hit:
+                    return self._from_entry(rel, *hit, cached=True)
+            self._forced.add(rel)
+            job_dir = self.cache.new_job_dir()
+            run = run_file(snippet, job_dir, options["timeout"], MAX_OUTPUT_BYTES)
+            meta = self._meta(rel, run)
+            if not run.ok:
+                result = self._from_meta(rel, job_dir, meta, cached=False)
+                result.error = run.error
+                return result  # failures are never cached; the job folder is kept for a look
+            entry = self.cache.store(path, key, job_dir, meta)
+            return self._from_entry(rel, entry, meta, cached=False)
+
+    def _meta(self, rel: str, run: FileRun) -> dict:
+        cells = []
+        for c in run.cells:
+            cells.append(
+                {
+                    "name": c.name,
+                    "status": c.status,
+                    "output": clean(c.output, self.output_limit),
+                    "exception": c.exception,
+                    "figures": [f.name for f in c.figures],
+                    "seconds": round(c.seconds, 4),
+                }
+            )
+        device = run.device or {}
+        return {
+            "snippet": rel,
+            "seconds": round(run.seconds, 4),
+            "produced_at": datetime.fromtimestamp(run.started, timezone.utc).isoformat(timespec="seconds"),
+            "torch": device.get("torch"),
+            "device": device.get("gpu") or "CPU",
+            "cuda": device.get("cuda"),
+            "cells": cells,
+            "deps": self.cache.dependencies(run.opened, run.path, run.started),
+            "dists": run.dists,
+        }
+
+    def _from_meta(self, rel: str, folder: Path, meta: dict, cached: bool) -> FileResult:
+        cells = {
+            c["name"]: CellResult(
+                c["name"], c["status"], c["output"], c["exception"], [folder / f for f in c["figures"]], c["seconds"]
+            )
+            for c in meta["cells"]
+        }
+        ok = all(c.status in ("ok", "raised") for c in cells.values())
+        return FileResult(rel, ok, cached, meta["seconds"], cells, meta)
+
+    def _from_entry(self, rel: str, entry: Path, meta: dict, cached: bool) -> FileResult:
+        return self._from_meta(rel, entry, meta, cached)
+
+    # --- helpers for callers ----------------------------------------------
+    @staticmethod
+    def raise_for_failures(results: dict[str, FileResult]) -> None:
+        failed = [r for r in results.values() if not r.ok]
+        if failed:
+            raise SnippetFailure("\n\n".join(r.error or f"{r.path}: failed" for r in failed))
+
+    def prune(self) -> int:
+        return self.cache.prune([self.snippets_dir / r for r in self.all_snippets()])

@@ -1,0 +1,103 @@
+"""MkDocs hooks: the thin adapter between a MkDocs site and the engine.
+
+Settings live under ``extra.snipexec`` in mkdocs.yml::
+
+    extra:
+      snipexec:
+        snippets: snippets          # folder, relative to mkdocs.yml
+        translations: {en: mkdocs.en.yml}   # built into site_dir/<lang>
+
+Pages ask for cells with ``::: run file.py:cell`` lines. Snippets run once,
+in parallel, before any page renders; a failure stops the build (and
+``mkdocs serve``) with the snippet's file, line and exception.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from snipexec.directives import DirectiveError
+from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
+from snipexec.pages import public_figures, render_page, snippets_in
+
+log = logging.getLogger("mkdocs.plugins.snipexec")
+FIGURES_DIR = "snippet-figures"
+_state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False}
+
+
+def _settings(config) -> dict:
+    return (config.extra or {}).get("snipexec", {}) or {}
+
+
+def _engine(config) -> Engine:
+    root = Path(config.config_file_path).parent
+    snippets = (root / _settings(config).get("snippets", "snippets")).resolve()
+    engine = _state["engine"]
+    if engine is None or engine.snippets_dir != snippets:
+        engine = _state["engine"] = Engine(snippets, project_root=root)
+    return engine
+
+
+def on_files(files, config):
+    engine = _engine(config)
+    wanted = []
+    for f in files.documentation_pages():
+        try:
+            wanted += snippets_in(Path(f.abs_src_path).read_text(encoding="utf-8"), f.src_uri)
+        except DirectiveError as e:
+            raise PluginError(str(e)) from None
+    try:
+        results = engine.results(wanted)
+        engine.raise_for_failures(results)
+    except (SnippetFailure, SnippetNotFound, FileNotFoundError, ValueError) as e:
+        raise PluginError(f"snippet failed:\n{e}") from None
+    ran = [r for r in results.values() if not r.cached]
+    if ran:
+        log.info("snipexec: ran %d of %d snippet files (%s)", len(ran), len(results),
+                 ", ".join(f"{r.path} {r.seconds:.1f}s" for r in sorted(ran, key=lambda r: -r.seconds)))
+    _state["results"] = results
+    _state["figures"] = {}
+    for result in results.values():
+        for fig, name in public_figures(result).items():
+            f = File.generated(config, f"{FIGURES_DIR}/{name}", abs_src_path=str(fig))
+            files.append(f)
+            _state["figures"][fig] = f
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    engine = _engine(config)
+    figures = _state["figures"]
+
+    def figure_url(fig: Path) -> str:
+        return get_relative_url(figures[fig].url, page.url)
+
+    try:
+        return render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"), page.file.src_uri)
+    except DirectiveError as e:
+        raise PluginError(str(e)) from None
+
+
+def on_post_build(config):
+    """Build each translation into ``site_dir/<lang>`` so one build (and one serve) has every language."""
+    if _state["nested"]:
+        return
+    root = Path(config.config_file_path).parent
+    for lang, config_file in (_settings(config).get("translations") or {}).items():
+        from mkdocs.commands.build import build
+
+        site_dir = os.path.join(config.site_dir, lang)
+        sub = load_config(str(root / config_file), site_dir=site_dir, strict=config.strict)
+        _state["nested"] = True
+        try:
+            sub.plugins.on_startup(command="build", dirty=False)
+            build(sub)
+        finally:
+            _state["nested"] = False
+            sub.plugins.on_shutdown()

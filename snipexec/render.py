@@ -1,0 +1,76 @@
+"""Render results as Markdown that any Python-Markdown build can take.
+
+Code goes in a normal fenced block (highlighted by the site). Output goes in
+one line of raw HTML with every special character escaped, so nothing a
+snippet prints can become markup, a Markdown construct or a
+``--8<--`` include.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from .engine import CellResult
+
+STAMP_TEXT = {
+    "ko": ("이 페이지의 출력은 빌드가 직접 실행해 얻은 결과입니다", "생성 시각", "장치"),
+    "en": ("Every output on this page was produced by the build", "produced", "device"),
+}
+
+
+def escape(text: str) -> str:
+    table = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;", "\n": "&#10;"}
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def fence_for(code: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def code_block(code: str, title: str) -> str:
+    fence = fence_for(code)
+    return f'{fence}python title="{title}"\n{code}{fence}\n'
+
+
+def output_block(cell: CellResult, figure_url: Callable[[Path], str], label: str) -> str:
+    parts = []
+    text = cell.output
+    if cell.exception:
+        text += ("" if not text or text.endswith("\n") else "\n")
+        body = escape(text) + f'<span class="snipexec-exception">{escape(cell.exception)}</span>'
+    else:
+        body = escape(text.rstrip("\n"))
+    if body:
+        kind = "snipexec-output snipexec-raised" if cell.exception else "snipexec-output"
+        parts.append(f'<div class="{kind}" data-cell="{escape(label)}"><pre><code>{body}</code></pre></div>')
+    for n, fig in enumerate(cell.figures, 1):
+        alt = escape(f"Figure {n} drawn by {label}")
+        parts.append(f'<figure class="snipexec-figure"><img src="{escape(figure_url(fig))}" alt="{alt}" loading="lazy"></figure>')
+    return "\n\n".join(parts)
+
+
+def cell_markdown(code: str, title: str, cell: CellResult, figure_url: Callable[[Path], str], show_code=True, show_output=True) -> str:
+    label = f"{title}:{cell.name}"
+    pieces = []
+    if show_code:
+        pieces.append(code_block(code, title))
+    if show_output:
+        out = output_block(cell, figure_url, label)
+        if out:
+            pieces.append(out)
+    return "\n" + "\n\n".join(pieces) + "\n"
+
+
+def stamp_markdown(metas: list[dict], lang: str) -> str:
+    """One line saying where a page's outputs came from."""
+    if not metas:
+        return ""
+    lead, produced, device = STAMP_TEXT.get(lang, STAMP_TEXT["en"])
+    torch_versions = sorted({m["torch"] for m in metas if m.get("torch")})
+    devices = sorted({m["device"] + (f" (CUDA {m['cuda']})" if m.get("cuda") else "") for m in metas})
+    when = max(m["produced_at"] for m in metas).replace("T", " ").replace("+00:00", " UTC")
+    bits = [f"torch {', '.join(torch_versions)}"] if torch_versions else []
+    bits += [f"{device}: {', '.join(devices)}", f"{produced}: {when}"]
+    return f'\n<p class="snipexec-stamp">{escape(lead)} · {escape(" · ".join(bits))}</p>\n'

@@ -1,0 +1,56 @@
+"""Each snippet file runs in a fresh, fixed environment."""
+
+
+def test_environment_is_fixed(project, tmp_path):
+    rel = project.snippet(
+        "lesson/env.py",
+        """
+        # --8<-- [start:c]
+        import os, shutil, time
+        print(os.getcwd().endswith("snippets/lesson"))
+        print(os.environ["HOME"] != os.path.expanduser("~root"), os.path.isdir(os.environ["HOME"]))
+        print(time.strftime("%Z"), os.environ["MPLBACKEND"], os.environ["NO_COLOR"])
+        print(shutil.get_terminal_size().columns)
+        # --8<-- [end:c]
+        """,
+    )
+    assert project.run(rel).cells["c"].output == "True\nTrue True\nUTC Agg 1\n100\n"
+
+
+def test_seeds_make_runs_repeatable(project):
+    rel = project.snippet(
+        "seeds.py",
+        """
+        # --8<-- [start:c]
+        import random, numpy, torch
+        print(random.random(), numpy.random.rand(), torch.rand(1).item(), hash("abc"))
+        # --8<-- [end:c]
+        """,
+    )
+    first = project.run(rel, force=True).cells["c"].output
+    second = project.run(rel, force=True).cells["c"].output
+    assert first == second
+
+
+def test_cells_share_one_namespace_in_order(project):
+    rel = project.snippet(
+        "ns.py",
+        """
+        # --8<-- [start:a]
+        total = 1
+        # --8<-- [end:a]
+        total += 1
+        # --8<-- [start:b]
+        print(total, __name__)
+        # --8<-- [end:b]
+        """,
+    )
+    assert project.run(rel).cells["b"].output == "2 __main__\n"
+
+
+def test_one_crash_does_not_stop_other_files(project):
+    good = project.snippet("good.py", "# --8<-- [start:c]\nprint('ok')\n# --8<-- [end:c]\n")
+    bad = project.snippet("bad.py", "# --8<-- [start:c]\nimport os\nos.abort()\n# --8<-- [end:c]\n")
+    results = project.engine().results([good, bad])
+    assert results[good].ok and results[good].cells["c"].output == "ok\n"
+    assert not results[bad].ok and "SIGABRT" in results[bad].error
