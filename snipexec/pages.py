@@ -38,8 +38,8 @@ def render_page(
     for d in found:
         result = results[d.path]
         try:
-            cell = result.cells[d.cell]
             code = shown_code(engine.parse(d.path).cell(d.cell))
+            cell = result.cells[d.cell]
         except KeyError as e:
             raise directives.DirectiveError(f"{source}:{d.line}: {e.args[0]}") from None
         block = render.cell_markdown(
