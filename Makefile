@@ -25,10 +25,10 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
 	@touch $@
 
 serve: $(VENV)/.site-installed
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
 
 build: $(VENV)/.site-installed
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
 
 snippets: $(VENV)/.site-installed
 	$(BIN)/python -m snipexec run
