@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import shard
 from .engine import Engine
 from .pages import write_rendered
 
@@ -35,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true", help="re-run even when cached (also: SNIPEXEC_FORCE=1)")
     run.add_argument("--workers", type=int, default=None, help="files run at once (default: one per core)")
     run.add_argument("--render", metavar="DIR", help="also write each cell as Markdown for plain --8<-- includes")
+    run.add_argument("--shard", metavar="I/N", help="run only shard I of N, split by recorded run times")
     sub.add_parser("prune", help="drop cache entries of deleted snippets and leftovers of killed builds")
+    merge = sub.add_parser("merge", help="copy the entries of other caches (e.g. from shards) into this one")
+    merge.add_argument("caches", nargs="+", help="cache folders to merge from")
     args = parser.parse_args(argv)
 
     snippets = Path(args.snippets).resolve()
@@ -44,7 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "prune":
         print(f"removed {engine.prune()} cache entries")
         return 0
+    if args.command == "merge":
+        for other in args.caches:
+            print(f"{other}: {engine.cache.merge_from(Path(other)):,} entries added")
+        return 0
     rels = _select(engine, args.paths)
+    if args.shard:
+        index, count = shard.parse_spec(args.shard)
+        seconds = {r: engine.cache.recorded_seconds(engine.resolve(r)) for r in rels}
+        rels = shard.assign(rels, {r: s for r, s in seconds.items() if s is not None}, count)[index - 1]
+        print(f"shard {index}/{count}: {len(rels)} files")
     results = engine.results(rels)
     print(_table(results), end="")
     if args.render:

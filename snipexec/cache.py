@@ -206,6 +206,32 @@ class Cache:
         self._prune_snippet(folder)
         return target
 
+    def recorded_seconds(self, snippet: Path) -> float | None:
+        """How long the newest entry of this snippet took to run, if any."""
+        folder = self.entries / self.slug(snippet)
+        try:
+            newest = max(folder.iterdir(), key=lambda p: p.stat().st_mtime)
+            return json.loads((newest / "result.json").read_text())["seconds"]
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def merge_from(self, other_root: Path) -> int:
+        """Copy in the entries of another cache (e.g. one per shard); entries are immutable."""
+        added = 0
+        for entry in sorted(Path(other_root, "entries").glob("*/*")):
+            target = self.entries / entry.parent.name / entry.name
+            if target.exists() or not (entry / "result.json").is_file():
+                continue
+            staging = self.tmp / f"merge-{uuid.uuid4().hex}"
+            shutil.copytree(entry, staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.rename(staging, target)
+                added += 1
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)
+        return added
+
     # --- pruning ---------------------------------------------------------
     def _remove(self, entry: Path) -> None:
         doomed = self.tmp / f"gone-{uuid.uuid4().hex}"

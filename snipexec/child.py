@@ -198,7 +198,7 @@ def main(job: dict) -> None:
     warnings.showwarning = _warning_printer(job["path"])
     sys.stdout, sys.stderr = _stream(1), _stream(2)
     namespace = {"__name__": "__main__", "__file__": job["path"], "__builtins__": __builtins__}
-    started = time.time()
+    started = time.perf_counter()
     status = "ok"
     for index, cell in enumerate(job["cells"]):
         out_path = job_dir / f"{index:03d}.out"
@@ -248,7 +248,7 @@ def main(job: dict) -> None:
     events.emit(
         event="done",
         status=status,
-        seconds=time.time() - started,
+        seconds=time.perf_counter() - started,
         opened=opened,
         dists=_distributions(opened),
         device=_device(),

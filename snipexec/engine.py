@@ -68,7 +68,8 @@ class Engine:
     ):
         self.snippets_dir = Path(snippets_dir).resolve()
         self.project_root = Path(project_root or self.snippets_dir.parent).resolve()
-        self.cache = cache_mod.Cache(Path(cache_dir or self.project_root / ".cache" / "snipexec"), self.project_root)
+        cache_dir = cache_dir or os.environ.get("SNIPEXEC_CACHE") or self.project_root / ".cache" / "snipexec"
+        self.cache = cache_mod.Cache(Path(cache_dir), self.project_root)
         self.workers = workers or int(os.environ.get("SNIPEXEC_WORKERS", 0)) or os.cpu_count() or 1
         self.force = _truthy(os.environ.get("SNIPEXEC_FORCE")) if force is None else force
         self.timeout = timeout or float(os.environ.get("SNIPEXEC_TIMEOUT", DEFAULT_TIMEOUT))

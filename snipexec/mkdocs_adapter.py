@@ -44,8 +44,16 @@ def _engine(config) -> Engine:
     return engine
 
 
+def _execution_on() -> bool:
+    # SNIPEXEC_EXECUTE=0 shows code only: the baseline of the speed benchmarks.
+    return os.environ.get("SNIPEXEC_EXECUTE", "1") != "0"
+
+
 def on_files(files, config):
     engine = _engine(config)
+    if not _execution_on():
+        _state["results"], _state["figures"] = None, {}
+        return files
     wanted = []
     for f in files.documentation_pages():
         try:
@@ -57,10 +65,8 @@ def on_files(files, config):
         engine.raise_for_failures(results)
     except (SnippetFailure, SnippetNotFound, FileNotFoundError, ValueError) as e:
         raise PluginError(f"snippet failed:\n{e}") from None
-    ran = [r for r in results.values() if not r.cached]
-    if ran:
-        log.info("snipexec: ran %d of %d snippet files (%s)", len(ran), len(results),
-                 ", ".join(f"{r.path} {r.seconds:.1f}s" for r in sorted(ran, key=lambda r: -r.seconds)))
+    if not _state["nested"]:
+        _report_timings(engine, results)
     _state["results"] = results
     _state["figures"] = {}
     for result in results.values():
@@ -69,6 +75,19 @@ def on_files(files, config):
             files.append(f)
             _state["figures"][fig] = f
     return files
+
+
+def _report_timings(engine: Engine, results: dict) -> None:
+    """Like sphinx-gallery: which snippet costs what, slowest first, on the console and in a file."""
+    rows = sorted(results.values(), key=lambda r: -r.seconds)
+    lines = [f"{r.seconds:8.2f} s  {'ran   ' if not r.cached else 'cached'}  {r.path}" for r in rows]
+    (engine.cache.root / "timings.txt").write_text("seconds    source  snippet\n" + "\n".join(lines) + "\n")
+    ran = [r for r in rows if not r.cached]
+    log.info("snipexec: %d snippet files, %d ran, %d from cache; slowest first:", len(rows), len(ran), len(rows) - len(ran))
+    for line in lines[:5]:
+        log.info("  %s", line)
+    if len(lines) > 5:
+        log.info("  ... all %d in %s", len(lines), engine.cache.root / "timings.txt")
 
 
 def on_page_markdown(markdown, page, config, files):

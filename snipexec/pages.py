@@ -25,7 +25,7 @@ def public_figures(result: FileResult) -> dict[Path, str]:
 def render_page(
     engine: Engine,
     markdown: str,
-    results: dict[str, FileResult],
+    results: dict[str, FileResult] | None,
     figure_url: Callable[[Path], str],
     lang: str,
     source: str = "<page>",
@@ -36,25 +36,23 @@ def render_page(
         return markdown
     pieces, last, used = [], 0, {}
     for d in found:
-        result = results[d.path]
         try:
             code = shown_code(engine.parse(d.path).cell(d.cell))
-            cell = result.cells[d.cell]
         except KeyError as e:
             raise directives.DirectiveError(f"{source}:{d.line}: {e.args[0]}") from None
-        block = render.cell_markdown(
-            code,
-            f"{engine.snippets_dir.name}/{d.path}",
-            cell,
-            figure_url,
-            show_code="output-only" not in d.options,
-            show_output="code-only" not in d.options,
-        )
+        title = f"{engine.snippets_dir.name}/{d.path}"
+        if results is None:  # execution switched off: code only
+            block = "\n" + render.code_block(code, title)
+        else:
+            block = render.cell_markdown(
+                code, title, results[d.path].cells[d.cell], figure_url,
+                show_code="output-only" not in d.options, show_output="code-only" not in d.options,
+            )
+            used[d.path] = results[d.path].meta
         if d.indent:
             block = "\n".join(d.indent + line if line else line for line in block.split("\n"))
         pieces += [markdown[last : d.start], block]
         last = d.end
-        used[d.path] = result.meta
     pieces.append(markdown[last:])
     text = "".join(pieces)
     return text + render.stamp_markdown(list(used.values()), lang) if stamp else text

@@ -171,6 +171,8 @@ def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seco
         what = f"did not finish within {timeout:g} s" if timed_out else f"exited with code {exitcode} before reporting"
         error = f"{path}: the snippet process {what}"
     ok = error is None and done is not None and done.get("status") == "ok"
+    if done is not None:
+        seconds = done["seconds"]  # the snippet's own time, without waiting for the forkserver
     return FileRun(
         path, ok, cells, seconds, error,
         opened=(done or {}).get("opened", {}), dists=(done or {}).get("dists", {}),
