@@ -4,12 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: serve build test snippets clean help
+.PHONY: serve build test snippets bench clean help
 help:
 	@echo "make serve  - install, build and serve the site on http://127.0.0.1:$(PORT) (live reload)"
 	@echo "make test   - install and run every test"
 	@echo "make build  - build the static site into site/"
 	@echo "make snippets - run (or refresh from cache) every snippet and print a timing table"
+	@echo "make bench  - measure build speed against a plain build, markdown-exec and mkdocs-jupyter"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0] + " (set PYTHON=python3.11)")'
@@ -25,7 +26,7 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
 	@touch $@
 
 serve: $(VENV)/.site-installed
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+	SITE_URL=http://127.0.0.1:$(PORT)/ SITE_URL_EN=http://127.0.0.1:$(PORT)/en/ NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
 
 build: $(VENV)/.site-installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
@@ -38,3 +39,10 @@ test: $(VENV)/.test-installed
 
 clean:
 	rm -rf site .cache
+
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python benchmarks/bench.py

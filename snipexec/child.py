@@ -144,27 +144,29 @@ def _save_figures(job_dir: Path, index: int) -> list[str]:
     return names
 
 
-def _distributions(opened: dict) -> dict[str, str]:
-    from importlib import metadata
+OWNERS: dict | None = None  # filled by snipexec._preload in the forkserver
+VERSIONS: dict | None = None
 
-    read_before = list(opened)  # scanning metadata below opens every dist-info
-    owners = metadata.packages_distributions()
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _distributions(opened: dict) -> dict[str, str]:
+    """Versions of the distributions this run imported or read metadata of."""
+    if OWNERS is None:
+        import snipexec._preload  # noqa: F401  (no forkserver preload: do it now)
     found: dict[str, str] = {}
-    for path in read_before:  # metadata read directly, e.g. importlib.metadata.version("keras")
+    for path in opened:  # metadata read directly, e.g. importlib.metadata.version("keras")
         m = re.search(r"([A-Za-z0-9_.]+)-[^/-]+\.dist-info/", path)
-        if m:
-            try:
-                found[m.group(1).lower()] = metadata.version(m.group(1))
-            except metadata.PackageNotFoundError:
-                pass
+        if m and _normal(m.group(1)) in VERSIONS:
+            found[_normal(m.group(1))] = VERSIONS[_normal(m.group(1))]
     for module in list(sys.modules):
         if "." in module:
             continue
-        for dist in owners.get(module, ()):
-            try:
-                found[re.sub(r"[-_.]+", "_", dist).lower()] = metadata.version(dist)
-            except metadata.PackageNotFoundError:
-                pass
+        for dist in OWNERS.get(module, ()):
+            if _normal(dist) in VERSIONS:
+                found[_normal(dist)] = VERSIONS[_normal(dist)]
     return found
 
 

@@ -27,7 +27,7 @@ def _forkserver():
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload([m for m in PRELOAD if util.find_spec(m)])
+        _context.set_forkserver_preload([m for m in PRELOAD if util.find_spec(m)] + ["snipexec._preload"])
         # The server's environment is fixed before torch is imported there.
         saved = {k: os.environ.get(k) for k in child.FIXED_ENV}
         os.environ.update(child.FIXED_ENV)

@@ -83,7 +83,7 @@ def _lang(rel: Path) -> str:
     return "en" if rel.parts[0] == "en" else "ko"
 
 
-SITE_PREFIX = urlsplit(re.search(r"^site_url: (\S+)", (ROOT / "mkdocs.yml").read_text(), re.M).group(1)).path
+SITE_PREFIX = urlsplit(re.search(r'^site_url: .*"(https://[^"]+)"', (ROOT / "mkdocs.yml").read_text(), re.M).group(1)).path
 
 
 def _resolve(page: Path, href: str) -> Path | None:

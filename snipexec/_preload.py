@@ -1,0 +1,21 @@
+"""Imported once by the forkserver, never by the build process.
+
+Mapping modules to distributions scans every installed package (~0.2 s);
+done here, before forking, each snippet's process gets it for free.
+"""
+import re
+from importlib import metadata
+
+from snipexec import child
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+child.OWNERS = metadata.packages_distributions()
+child.VERSIONS = {}
+for _dist in metadata.distributions():
+    _name = _dist.metadata["Name"]
+    if _name:
+        child.VERSIONS.setdefault(_normal(_name), _dist.version)
