@@ -103,6 +103,19 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError(str(e)) from None
 
 
+def _check_twins(main_docs: Path, other_docs: Path, main_lang: str, other_lang: str) -> None:
+    """Every page needs its twin: the language menu links to the same path in the other language."""
+    def pages(d):
+        return {p.relative_to(d) for p in d.rglob("*.md")}
+
+    ours, theirs = pages(main_docs), pages(other_docs)
+    root = Path.cwd()
+    for missing, have, docs, lang in ((ours - theirs, main_docs, other_docs, other_lang), (theirs - ours, other_docs, main_docs, main_lang)):
+        for rel in sorted(missing):
+            log.warning("missing translation: %s has no '%s' twin %s",
+                        os.path.relpath(have / rel, root), lang, os.path.relpath(docs / rel, root))
+
+
 def on_post_build(config):
     """Build each translation into ``site_dir/<lang>`` so one build (and one serve) has every language."""
     if _state["nested"]:
@@ -113,6 +126,7 @@ def on_post_build(config):
 
         site_dir = os.path.join(config.site_dir, lang)
         sub = load_config(str(root / config_file), site_dir=site_dir, strict=config.strict)
+        _check_twins(Path(config.docs_dir), Path(sub.docs_dir), config.theme.get("language"), lang)
         _state["nested"] = True
         try:
             sub.plugins.on_startup(command="build", dirty=False)

@@ -198,3 +198,20 @@ def test_directives_in_code_examples_are_left_alone(tmp_path):
     assert build.returncode == 0, build.stderr
     html = (tmp_path / "out/index.html").read_text()
     assert "::: run s.py:c" in html and html.count(">ran<") == 1
+
+
+def test_a_missing_translation_fails_the_build_naming_the_file(tmp_path):
+    for lang in ("ko", "en"):
+        (tmp_path / "docs" / lang).mkdir(parents=True)
+        (tmp_path / "docs" / lang / "index.md").write_text("# hi\n")
+    (tmp_path / "docs/ko/only-korean.md").write_text("# 안녕\n")
+    (tmp_path / "snippets").mkdir()
+    hooks = ROOT / "snipexec/mkdocs_hooks.py"
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\ndocs_dir: docs/ko\ntheme: {{name: mkdocs, language: ko}}\nhooks: [{hooks}]\n"
+        "nav: [index.md, only-korean.md]\nextra: {snipexec: {snippets: snippets, translations: {en: mkdocs.en.yml}}}\n"
+    )
+    (tmp_path / "mkdocs.en.yml").write_text("INHERIT: mkdocs.yml\ndocs_dir: docs/en\ntheme: {name: mkdocs, language: en}\nnav: [index.md]\n")
+    build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "out", cwd=tmp_path)
+    assert build.returncode != 0
+    assert "missing translation: docs/ko/only-korean.md has no 'en' twin docs/en/only-korean.md" in build.stderr
