@@ -14,13 +14,28 @@ import signal
 import time
 from dataclasses import dataclass, field
 from importlib import util
+from multiprocessing import spawn
 from pathlib import Path
 
 from . import child
 from .cells import SnippetFile
 
 PRELOAD = ("numpy", "torch")
+PROCESS_NAME = "snipexec-snippet"
 _context = None
+
+
+def _preparation_without_main(name, _original=spawn.get_preparation_data):
+    """multiprocessing re-imports the parent's __main__ in every child (mkdocs' CLI,
+    pytest, a script read from stdin that cannot be found). Our children need none of it."""
+    data = _original(name)
+    if name == PROCESS_NAME:
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+    return data
+
+
+spawn.get_preparation_data = _preparation_without_main
 
 
 def _forkserver():
@@ -93,7 +108,7 @@ def run_file(snippet: SnippetFile, job_dir: Path, timeout: float, max_output_byt
         ],
     }
     started = time.time()
-    proc = _forkserver().Process(target=child.main, args=(job,), daemon=True)
+    proc = _forkserver().Process(target=child.main, args=(job,), name=PROCESS_NAME, daemon=True)
     proc.start()
     proc.join(timeout)
     timed_out = proc.is_alive()

@@ -54,3 +54,22 @@ def test_one_crash_does_not_stop_other_files(project):
     results = project.engine().results([good, bad])
     assert results[good].ok and results[good].cells["c"].output == "ok\n"
     assert not results[bad].ok and "SIGABRT" in results[bad].error
+
+
+def test_engine_works_from_any_main_program(project):
+    """multiprocessing would re-run the caller's __main__ in each snippet process; a script
+    read from stdin (or a CLI that must not run twice) has to be left alone."""
+    import subprocess
+    import sys
+
+    project.snippet("s.py", "# --8<-- [start:c]\nprint('ok')\n# --8<-- [end:c]\n")
+    script = (
+        "from pathlib import Path\nfrom snipexec import Engine\n"
+        f"e = Engine(Path({str(project.snippets)!r}), cache_dir=Path({str(project.cache)!r}))\n"
+        "print('MAIN RAN')\n"
+        "r = e.results(['s.py'])['s.py']\nprint(r.ok, r.cells['c'].output.strip())\n"
+    )
+    out = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["MAIN RAN", "True ok"]
+    assert "Traceback" not in out.stderr
