@@ -187,3 +187,12 @@ def test_two_builds_at_once_share_the_cache_and_run_each_file_once(project, coun
     assert sorted("cached" in o for o in outs) == [False, True]
     entries = list((project.cache / "entries").rglob("result.json"))
     assert len(entries) == 1 and json.loads(entries[0].read_text())["cells"][-1]["output"] == "shared\n"
+
+
+def test_editing_one_file_reruns_that_file_only(project):
+    rels = [project.snippet(f"f{i}.py", f"# --8<-- [start:c]\nprint({i})\n# --8<-- [end:c]\n") for i in range(3)]
+    project.engine().results(rels)
+    project.snippet("f1.py", "# --8<-- [start:c]\nprint('edited')\n# --8<-- [end:c]\n")
+    results = project.engine().results(rels)
+    assert [r for r in rels if not results[r].cached] == ["f1.py"]
+    assert results["f1.py"].cells["c"].output == "edited\n"
