@@ -97,39 +97,52 @@ class Engine:
 
     # --- running -------------------------------------------------------------
     def results(self, rels: list[str]) -> dict[str, FileResult]:
-        """Results for every file in ``rels``; misses run in parallel."""
+        """Results for every file in ``rels``: hits from the cache, misses run in parallel, longest first."""
         if hasattr(cache_mod.installed_version, "cache_clear"):
             cache_mod.installed_version.cache_clear()  # a pip install between builds counts
-        rels = list(dict.fromkeys(rels))
-        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(rels) or 1))) as pool:
-            return dict(zip(rels, pool.map(self._result, rels)))
+        jobs = {rel: self._job(rel) for rel in dict.fromkeys(rels)}
+        found = {rel: self._lookup(job) for rel, job in jobs.items()}
+        misses = [rel for rel, hit in found.items() if hit is None]
+        # Longest first (by the last recorded run), so one slow file does not start last.
+        misses.sort(key=lambda rel: -(self.cache.recorded_seconds(jobs[rel]["path"]) or 0.0))
+        if misses:
+            with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(misses)))) as pool:
+                found.update(zip(misses, pool.map(lambda rel: self._run(jobs[rel]), misses)))
+        return {rel: found[rel] for rel in jobs}
 
     def _options(self, snippet: SnippetFile) -> dict:
         return {"timeout": snippet.timeout or self.timeout, "output_limit": self.output_limit}
 
-    def _result(self, rel: str) -> FileResult:
+    def _job(self, rel: str) -> dict:
         path = self.resolve(rel)
         source = path.read_bytes()
         snippet = parse(path, source.decode("utf-8"))
         options = self._options(snippet)
         data = [(path.parent / d).resolve() for d in snippet.data]
-        key = self.cache.key(path, source, data, options)
-        slug = self.cache.slug(path)
-        with FileLock(str(self.cache.locks / f"{slug}.lock")):
-            forced = self.force and rel not in self._forced
-            if not forced:
-                hit = self.cache.lookup(path, key)
-                if hit:
-                    return self._from_entry(rel, *hit, cached=True)
+        return {"rel": rel, "path": path, "snippet": snippet, "options": options,
+                "key": self.cache.key(path, source, data, options)}
+
+    def _lookup(self, job: dict) -> FileResult | None:
+        if self.force and job["rel"] not in self._forced:
+            return None
+        hit = self.cache.lookup(job["path"], job["key"])
+        return self._from_entry(job["rel"], *hit, cached=True) if hit else None
+
+    def _run(self, job: dict) -> FileResult:
+        rel, path = job["rel"], job["path"]
+        with FileLock(str(self.cache.locks / f"{self.cache.slug(path)}.lock")):
+            hit = self._lookup(job)  # another build may have produced it while we waited
+            if hit:
+                return hit
             self._forced.add(rel)
             job_dir = self.cache.new_job_dir()
-            run = run_file(snippet, job_dir, options["timeout"], MAX_OUTPUT_BYTES)
+            run = run_file(job["snippet"], job_dir, job["options"]["timeout"], MAX_OUTPUT_BYTES)
             meta = self._meta(rel, run)
             if not run.ok:
                 result = self._from_meta(rel, job_dir, meta, cached=False)
                 result.error = run.error
                 return result  # failures are never cached; the job folder is kept for a look
-            entry = self.cache.store(path, key, job_dir, meta)
+            entry = self.cache.store(path, job["key"], job_dir, meta)
             return self._from_entry(rel, entry, meta, cached=False)
 
     def _meta(self, rel: str, run: FileRun) -> dict:
