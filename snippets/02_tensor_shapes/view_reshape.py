@@ -1,0 +1,29 @@
+"""Lesson 2: view and reshape, and the case where view refuses."""
+import torch
+
+# --8<-- [start:view]
+x = torch.arange(12)
+v = x.view(3, 4)
+print(v)
+print(x.view(2, -1).shape)  # -1: "work this size out for me"
+v[0, 0] = 100  # a view shares memory with x
+print(x[:4])
+print("same storage:", v.data_ptr() == x.data_ptr())
+# --8<-- [end:view]
+
+# --8<-- [start:transpose]
+t = v.t()  # transpose: the same memory, read in another order
+print(t.shape, "contiguous:", t.is_contiguous())
+# --8<-- [end:transpose]
+
+# --8<-- [start:reshape]
+r = t.reshape(12)  # reshape copies when it has to
+print(r)
+print("same storage:", r.data_ptr() == t.data_ptr())
+print(t.contiguous().view(12).equal(r))  # contiguous() copies, then view works
+# --8<-- [end:reshape]
+
+# This cell fails on purpose, so it is the file's last one.
+# --8<-- [start:view_fails] raises=RuntimeError
+t.view(12)
+# --8<-- [end:view_fails]
