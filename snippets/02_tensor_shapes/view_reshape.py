@@ -17,9 +17,10 @@ print(t.shape, "contiguous:", t.is_contiguous())
 # --8<-- [end:transpose]
 
 # --8<-- [start:reshape]
-r = t.reshape(12)  # reshape copies when it has to
+print("x, same storage:", x.reshape(3, 4).data_ptr() == x.data_ptr())  # no copy needed
+r = t.reshape(12)  # t is not contiguous: reshape has to copy
 print(r)
-print("same storage:", r.data_ptr() == t.data_ptr())
+print("t, same storage:", r.data_ptr() == t.data_ptr())
 print(t.contiguous().view(12).equal(r))  # contiguous() copies, then view works
 # --8<-- [end:reshape]
 

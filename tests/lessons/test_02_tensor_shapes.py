@@ -22,7 +22,8 @@ def test_view_shares_memory_and_reshape_copies_when_it_must(lesson, objects):
     assert "torch.Size([2, 6])" in cells["view"].output
     assert "tensor([100,   1,   2,   3])" in cells["view"].output and "same storage: True" in cells["view"].output
     assert cells["transpose"].output == "torch.Size([4, 3]) contiguous: False\n"
-    assert cells["reshape"].output.endswith("same storage: False\nTrue\n")
+    assert cells["reshape"].output.startswith("x, same storage: True\n")
+    assert cells["reshape"].output.endswith("t, same storage: False\nTrue\n")
     assert cells["view_fails"].exception == (
         "RuntimeError: view size is not compatible with input tensor's size and stride (at least one dimension "
         "spans across two contiguous subspaces). Use .reshape(...) instead."
