@@ -1,0 +1,22 @@
+"""Lesson 3: the original series' bug, torch.manual_seed = 1120, in a file of its own.
+
+Assigning replaces the function with an int for this whole process, so nothing
+else may run after it.
+"""
+import torch
+
+# --8<-- [start:seed_trap]
+torch.manual_seed = 1120  # looks like seeding, but only rebinds a name
+print(type(torch.manual_seed))
+a = torch.rand(3)
+torch.manual_seed = 1120  # "seed again"
+b = torch.rand(3)
+print(a)
+print(b)
+print("same numbers:", torch.equal(a, b))
+# --8<-- [end:seed_trap]
+
+# This cell fails on purpose, so it is the file's last one.
+# --8<-- [start:seed_call] raises=TypeError
+torch.manual_seed(1120)  # the function is gone
+# --8<-- [end:seed_call]
