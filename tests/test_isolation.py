@@ -73,3 +73,21 @@ def test_engine_works_from_any_main_program(project):
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["MAIN RAN", "True ok"]
     assert "Traceback" not in out.stderr
+
+
+def test_files_started_at_once_all_get_the_preloaded_torch(project):
+    """A fresh build starts several files in parallel; none may fork before torch is preloaded
+    (each would then import torch itself, ~1.5 s a file)."""
+    import subprocess
+    import sys
+
+    rels = [project.snippet(f"p{i}.py", "# --8<-- [start:c]\nimport sys\nprint('torch' in sys.modules)\n# --8<-- [end:c]\n")
+            for i in range(4)]
+    script = (
+        "from pathlib import Path\nfrom snipexec import Engine\n"
+        f"e = Engine(Path({str(project.snippets)!r}), cache_dir=Path({str(project.cache)!r}), workers=4)\n"
+        f"print(sorted(r.cells['c'].output for r in e.results({rels!r}).values()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(["True\n"] * 4)
