@@ -215,3 +215,12 @@ def test_a_missing_translation_fails_the_build_naming_the_file(tmp_path):
     build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "out", cwd=tmp_path)
     assert build.returncode != 0
     assert "missing translation: docs/ko/only-korean.md has no 'en' twin docs/en/only-korean.md" in build.stderr
+
+
+def test_both_languages_embed_the_same_cells_in_the_same_order():
+    from snipexec.directives import find
+
+    for ko in sorted((ROOT / "docs/ko").rglob("*.md")):
+        en = ROOT / "docs/en" / ko.relative_to(ROOT / "docs/ko")
+        cells = [[(d.path, d.cell, d.options) for d in find(p.read_text(encoding="utf-8"))] for p in (ko, en)]
+        assert cells[0] == cells[1], f"{ko.relative_to(ROOT)} and its English twin embed different cells"

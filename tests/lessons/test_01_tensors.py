@@ -1,21 +1,7 @@
 """Lesson 1: what the page claims is what the code does."""
-import re
-from pathlib import Path
 
 import numpy as np
 import torch
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-PAGE = "lessons/01-tensors.md"
-
-
-def run_lines(lang: str) -> list[str]:
-    return re.findall(r"^::: run (\S+)", (DOCS / lang / PAGE).read_text(encoding="utf-8"), re.M)
-
-
-def test_both_languages_embed_the_same_cells_in_the_same_order():
-    assert run_lines("ko") == run_lines("en")
-    assert all(line.startswith("01_tensors/") for line in run_lines("ko"))
 
 
 def test_shape_dtype_device(lesson, objects):

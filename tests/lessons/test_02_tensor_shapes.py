@@ -1,20 +1,6 @@
 """Lesson 2: what the page claims is what the code does."""
-import re
-from pathlib import Path
 
 import torch
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-PAGE = "lessons/02-tensor-shapes.md"
-
-
-def run_lines(lang: str) -> list[str]:
-    return re.findall(r"^::: run (\S+)", (DOCS / lang / PAGE).read_text(encoding="utf-8"), re.M)
-
-
-def test_both_languages_embed_the_same_cells_in_the_same_order():
-    assert run_lines("ko") == run_lines("en")
-    assert all(line.startswith("02_tensor_shapes/") for line in run_lines("ko"))
 
 
 def test_view_shares_memory_and_reshape_copies_when_it_must(lesson, objects):

@@ -5,20 +5,9 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "lessons/03-autograd.md"
-
-
-def run_lines(lang: str) -> list[str]:
-    return re.findall(r"^::: run (\S+)", (ROOT / "docs" / lang / PAGE).read_text(encoding="utf-8"), re.M)
-
 
 def losses(text: str) -> list[float]:
     return [float(v) for v in re.findall(r"loss (\d+\.\d+)", text)]
-
-
-def test_both_languages_embed_the_same_cells_in_the_same_order():
-    assert run_lines("ko") == run_lines("en")
-    assert all(line.startswith("03_autograd/") for line in run_lines("ko"))
 
 
 def test_grad_fn_graph_and_backward(lesson, objects):

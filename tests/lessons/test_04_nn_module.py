@@ -10,13 +10,6 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGE = "lessons/04-nn-module.md"
 
 
-def run_lines(lang: str) -> list[str]:
-    return re.findall(r"^::: run (\S+)", (DOCS / lang / PAGE).read_text(encoding="utf-8"), re.M)
-
-
-def test_both_languages_embed_the_same_cells_in_the_same_order():
-    assert run_lines("ko") == run_lines("en")
-    assert all(line.startswith("04_nn_module/") for line in run_lines("ko"))
 
 
 def test_both_pages_link_back_to_lesson_3_and_on_to_lesson_5():
