@@ -6,6 +6,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
 def losses(text: str) -> list[float]:
     return [float(v) for v in re.findall(r"loss (\d+\.\d+)", text)]
 
