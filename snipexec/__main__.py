@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from . import shard
-from .engine import Engine
+from .cells import SnippetSyntaxError
+from .engine import Engine, SnippetNotFound
 from .pages import write_rendered
 
 
@@ -84,5 +85,14 @@ def _select(engine: Engine, paths: list[str]) -> list[str]:
     return chosen
 
 
+def cli(argv: list[str] | None = None) -> int:
+    """``main`` with input mistakes shown as one line, not a traceback."""
+    try:
+        return main(argv)
+    except (SnippetSyntaxError, SnippetNotFound, FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli())

@@ -106,9 +106,16 @@ def python_fingerprint() -> str:
     return f"{platform.python_implementation()}-{sys.version.split()[0]}-{platform.machine()}"
 
 
+def _source_of_bytecode(path: Path) -> Path:
+    """``pkg/__pycache__/mod.cpython-311.pyc`` -> ``pkg/mod.py``: importing a cached module opens only the .pyc."""
+    if path.suffix == ".pyc" and path.parent.name == "__pycache__":
+        return path.parent.parent / (path.name.split(".", 1)[0] + ".py")
+    return path
+
+
 class Cache:
     def __init__(self, root: Path, project_root: Path):
-        self.root = Path(root)
+        self.root = Path(root).resolve()  # snippets chdir to their folder: paths must be absolute
         self.project_root = Path(project_root).resolve()
         self.entries = self.root / "entries"
         self.tmp = self.root / "tmp"
@@ -118,8 +125,10 @@ class Cache:
 
     # --- keys -------------------------------------------------------------
     def slug(self, snippet: Path) -> str:
+        """A folder name per snippet path: readable, and unique thanks to the path's hash."""
         rel = os.path.relpath(Path(snippet).resolve(), self.project_root)
-        return re.sub(r"[^A-Za-z0-9_.-]+", "__", rel)
+        readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", rel)[-80:]
+        return f"{readable}-{hashlib.sha256(rel.encode()).hexdigest()[:10]}"
 
     def key(self, snippet: Path, source: bytes, data_files: list[Path], options: dict) -> str:
         data = {}
@@ -131,6 +140,7 @@ class Cache:
         return digest(
             {
                 "engine": engine_fingerprint(),
+                "path": os.path.relpath(Path(snippet).resolve(), self.project_root),
                 "source": hashlib.sha256(source).hexdigest(),
                 "data": data,
                 "python": python_fingerprint(),
@@ -139,12 +149,11 @@ class Cache:
             }
         )
 
-    def dependencies(self, opened: dict[str, bool], snippet: Path, started: float) -> dict[str, str]:
+    def dependencies(self, opened: dict[str, bool], snippet: Path, started: float, finished: float) -> dict[str, str]:
         """Files under the project the run read, and did not write or create."""
         deps = {}
-        skip = (self.root.resolve(),)
         for name, wrote in sorted(opened.items()):
-            p = Path(name)
+            p = _source_of_bytecode(Path(name))
             if wrote or not p.is_file():
                 continue
             try:
@@ -152,12 +161,12 @@ class Cache:
                 rel = rp.relative_to(self.project_root)
             except (OSError, ValueError):
                 continue
-            if rp == Path(snippet).resolve() or any(s in rp.parents for s in skip):
+            if rp == Path(snippet).resolve() or self.root in rp.parents or Path(__file__).parent in rp.parents:
                 continue
-            if "__pycache__" in rel.parts or rel.parts[0] in (".venv", ".git") or Path(__file__).parent in rp.parents:
+            if rel.parts[0] in (".venv", ".git"):
                 continue
-            if rp.stat().st_mtime > started:
-                continue  # made by the run itself
+            if started <= rp.stat().st_mtime <= finished:
+                continue  # made or changed by the run itself
             deps[str(rel)] = sha256_file(rp)
         return deps
 
@@ -196,6 +205,8 @@ class Cache:
         for junk in job_dir.glob("home-*"):
             shutil.rmtree(junk, ignore_errors=True)
         (job_dir / "events.jsonl").unlink(missing_ok=True)
+        for raw in job_dir.glob("*.out"):
+            raw.unlink()  # result.json holds the cleaned text; raw floods would only take space
         folder = self.entries / self.slug(snippet)
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{key}-{digest([meta['deps'], meta['dists']])}"

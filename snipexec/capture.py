@@ -5,6 +5,7 @@ import re
 
 # CSI sequences (colours, cursor moves) and OSC sequences (titles, links).
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but \t \n (and \r, handled apart)
 DEFAULT_LIMIT = 20_000  # characters shown per cell
 
 
@@ -19,16 +20,19 @@ def collapse_carriage_returns(text: str) -> str:
     return "\n".join(out)
 
 
-def truncate(text: str, limit: int = DEFAULT_LIMIT) -> str:
-    if len(text) <= limit:
+def truncate(text: str, limit: int = DEFAULT_LIMIT, printed_bytes: int = 0) -> str:
+    if len(text) <= limit and not printed_bytes:
         return text
+    if printed_bytes:  # only the start of a flood was read
+        return f"{text[:limit]}\n… [cut: {printed_bytes:,} bytes printed, the first {limit:,} characters shown]\n"
     cut = len(text) - limit
-    head = text[:limit]
-    return f"{head}\n… [{cut:,} more characters cut: output limit is {limit:,}]\n"
+    return f"{text[:limit]}\n… [{cut:,} more characters cut: output limit is {limit:,}]\n"
 
 
-def clean(raw: bytes, limit: int = DEFAULT_LIMIT) -> str:
+def clean(raw: bytes, limit: int = DEFAULT_LIMIT, printed_bytes: int | None = None) -> str:
+    """``printed_bytes``: the full size when ``raw`` is only its start."""
     text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
     text = ANSI.sub("", text)
-    text = collapse_carriage_returns(text)
-    return truncate(text, limit)
+    text = CONTROL.sub("", collapse_carriage_returns(text))
+    flooded = printed_bytes if printed_bytes and printed_bytes > len(raw) else 0
+    return truncate(text, limit, flooded)

@@ -69,9 +69,20 @@ def _parse_options(text: str, where: str) -> dict:
     return opts
 
 
+def read_source(path: Path) -> str:
+    """A snippet's text as Python reads it: UTF-8, an optional BOM dropped."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SnippetSyntaxError(f"{path}: not UTF-8 (byte {e.start}); save the file as UTF-8") from None
+
+
 def parse(path: Path, text: str | None = None) -> SnippetFile:
-    text = path.read_text(encoding="utf-8") if text is None else text
-    lines = text.splitlines()
+    text = read_source(path) if text is None else text.removeprefix("\ufeff")
+    # Python's own line breaks only: str.splitlines() also splits on form feeds and U+2028.
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
     cells: list[Cell] = []
     options: dict = {"data": []}
     open_cell: tuple[str, int, dict] | None = None
@@ -100,7 +111,9 @@ def parse(path: Path, text: str | None = None) -> SnippetFile:
                 try:
                     options["timeout"] = float(value)
                 except ValueError:
-                    raise SnippetSyntaxError(f"{where}: timeout must be a number of seconds, not '{value}'") from None
+                    options["timeout"] = float("nan")
+                if not 0 < options["timeout"] <= 86_400:  # also refuses nan and inf
+                    raise SnippetSyntaxError(f"{where}: timeout must be a number of seconds from 1 to 86400, not '{value}'")
             elif key == "data":
                 options["data"].append(value)
             else:

@@ -7,18 +7,22 @@ was running and what it had printed.
 """
 from __future__ import annotations
 
+import builtins
 import ctypes
 import errno
 import io
 import json
+import multiprocessing
 import os
 import random
 import re
 import resource
+import signal
 import sys
 import tempfile
 import time
 import traceback
+import types
 import warnings
 from pathlib import Path
 
@@ -46,8 +50,14 @@ class _Events:
         os.write(self._fd, (json.dumps(event) + "\n").encode())
 
 
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
+
+
 def _isolate(job: dict, home: str) -> None:
     os.setsid()  # own process group: the parent kills the whole tree on timeout
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the build (and its forkserver) died: stop too
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans, even in their own session, stay ours to kill
     fsize = job["max_output_bytes"]
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     os.environ.clear()
@@ -56,6 +66,7 @@ def _isolate(job: dict, home: str) -> None:
     os.environ["HOME"] = home
     os.environ["MPLCONFIGDIR"] = os.path.join(home, ".matplotlib")
     time.tzset()
+    multiprocessing.set_start_method(None, force=True)  # the platform default, as under plain python
     os.chdir(job["cwd"])
     sys.path.insert(0, job["cwd"])
     sys.dont_write_bytecode = True
@@ -118,6 +129,17 @@ def _format_exception(exc: BaseException, snippet_path: str, full: bool) -> str:
         if f.line:
             lines.append(f"    {f.line}")
     return "\n".join(lines + [last])
+
+
+def _is_expected(exc: BaseException, expected: str, namespace: dict) -> bool:
+    """``raises=`` names a class by name, dotted path or alias (``torch.cuda.OutOfMemoryError``)."""
+    kind = type(exc)
+    if expected in {c.__name__ for c in kind.__mro__} | {f"{c.__module__}.{c.__qualname__}" for c in kind.__mro__}:
+        return True
+    target = namespace.get(expected.split(".")[0]) or sys.modules.get(expected.split(".")[0])
+    for part in expected.split(".")[1:]:
+        target = getattr(target, part, None)
+    return isinstance(target, type) and isinstance(exc, target)
 
 
 def _innermost_snippet_line(exc: BaseException, snippet_path: str, default: int) -> int:
@@ -199,7 +221,13 @@ def main(job: dict) -> None:
     # Filters stay Python's defaults: the reader sees what `python file.py` shows.
     warnings.showwarning = _warning_printer(job["path"])
     sys.stdout, sys.stderr = _stream(1), _stream(2)
-    namespace = {"__name__": "__main__", "__file__": job["path"], "__builtins__": __builtins__}
+    # A real __main__ module, so classes defined in cells pickle (torch.save) and
+    # dataclasses/typing resolve names, as under `python file.py`.
+    main_module = types.ModuleType("__main__")
+    main_module.__file__ = job["path"]
+    main_module.__builtins__ = builtins
+    sys.modules["__main__"] = main_module
+    namespace = main_module.__dict__
     started = time.perf_counter()
     status = "ok"
     for index, cell in enumerate(job["cells"]):
@@ -213,23 +241,27 @@ def main(job: dict) -> None:
         code = "\n" * (cell["first_line"] - 1) + cell["source"]
         exc = None
         t0 = time.perf_counter()
+        figures: list[str] = []
         try:
-            exec(compile(code, job["path"], "exec"), namespace)
+            exec(compile(code, job["path"], "exec", dont_inherit=True), namespace)
         except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are snippet failures too
             exc = e
-        libc.fflush(None)  # C-level stdio buffers belong to this cell
         seconds = time.perf_counter() - t0
-        result = {"event": "end", "index": index, "cell": cell["name"], "seconds": seconds}
-        result["figures"] = _save_figures(job_dir, index)
+        if exc is None:
+            try:
+                figures = _save_figures(job_dir, index)
+            except Exception as e:  # noqa: BLE001 - e.g. bad mathtext in a title: the cell's fault
+                exc = e
+        libc.fflush(None)  # C-level stdio buffers belong to this cell
+        result = {"event": "end", "index": index, "cell": cell["name"], "seconds": seconds, "figures": figures}
         expected = cell.get("raises")
         if exc is None and expected:
             result.update(status="missing-raise", message=f"expected {expected} but the cell raised nothing")
         elif exc is not None:
             kind = type(exc)
-            names = {c.__name__ for c in kind.__mro__} | {f"{c.__module__}.{c.__qualname__}" for c in kind.__mro__}
             shown = _format_exception(exc, job["path"], cell.get("traceback", False))
             line = _innermost_snippet_line(exc, job["path"], cell["first_line"])
-            if expected and expected in names:
+            if expected and _is_expected(exc, expected, namespace):
                 result.update(status="raised", exception=shown)
             else:
                 detail = _format_exception(exc, job["path"], True)
@@ -256,4 +288,32 @@ def main(job: dict) -> None:
         device=_device(),
     )
     sys.stdout.flush()
+    kill_descendants(os.getpid())
     os._exit(0)  # skip atexit handlers the snippet registered; they would print nowhere
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, from /proc (a subreaper keeps orphans below it)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            found.append(c)
+            todo.append(c)
+    return found
+
+
+def kill_descendants(pid: int) -> None:
+    for p in descendants(pid):
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -12,9 +13,10 @@ from filelock import FileLock
 from . import cache as cache_mod
 from .capture import DEFAULT_LIMIT, clean
 from .cells import SnippetFile, parse
-from .runner import FileRun, run_file
+from .runner import FileRun, kill_all, run_file
 
 DEFAULT_TIMEOUT = 300.0
+MARKER_START = re.compile(rb"-8<-+[ \t]+\[\s*start\s*:", re.I)
 MAX_OUTPUT_BYTES = 256 * 1024 * 1024
 
 
@@ -86,10 +88,11 @@ class Engine:
         return path
 
     def all_snippets(self) -> list[str]:
+        """Files with at least one cell marker; helper modules beside them are not snippets."""
         return sorted(
             str(p.relative_to(self.snippets_dir))
             for p in self.snippets_dir.rglob("*.py")
-            if "__pycache__" not in p.parts and parse(p).cells and any(c.shown for c in parse(p).cells)
+            if "__pycache__" not in p.parts and MARKER_START.search(p.read_bytes())
         )
 
     def parse(self, rel: str) -> SnippetFile:
@@ -107,7 +110,12 @@ class Engine:
         misses.sort(key=lambda rel: -(self.cache.recorded_seconds(jobs[rel]["path"]) or 0.0))
         if misses:
             with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(misses)))) as pool:
-                found.update(zip(misses, pool.map(lambda rel: self._run(jobs[rel]), misses)))
+                try:
+                    found.update(zip(misses, pool.map(lambda rel: self._run(jobs[rel]), misses)))
+                except BaseException:  # Ctrl-C or a bug: no snippet may outlive the build
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    kill_all()
+                    raise
         return {rel: found[rel] for rel in jobs}
 
     def _options(self, snippet: SnippetFile) -> dict:
@@ -116,7 +124,7 @@ class Engine:
     def _job(self, rel: str) -> dict:
         path = self.resolve(rel)
         source = path.read_bytes()
-        snippet = parse(path, source.decode("utf-8"))
+        snippet = parse(path)
         options = self._options(snippet)
         data = [(path.parent / d).resolve() for d in snippet.data]
         return {"rel": rel, "path": path, "snippet": snippet, "options": options,
@@ -152,8 +160,8 @@ class Engine:
                 {
                     "name": c.name,
                     "status": c.status,
-                    "output": clean(c.output, self.output_limit),
-                    "exception": c.exception,
+                    "output": clean(c.output, self.output_limit, c.printed),
+                    "exception": clean(c.exception.encode(), self.output_limit) if c.exception else None,
                     "figures": [f.name for f in c.figures],
                     "seconds": round(c.seconds, 4),
                 }
@@ -167,7 +175,7 @@ class Engine:
             "device": device.get("gpu") or "CPU",
             "cuda": device.get("cuda"),
             "cells": cells,
-            "deps": self.cache.dependencies(run.opened, run.path, run.started),
+            "deps": self.cache.dependencies(run.opened, run.path, run.started, run.started + run.wall_seconds + 1),
             "dists": run.dists,
         }
 

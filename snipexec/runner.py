@@ -25,6 +25,8 @@ PRELOAD = ("numpy", "torch", "torch._dynamo")  # _dynamo: the first optimizer im
 PROCESS_NAME = "snipexec-snippet"
 _context = None
 _context_lock = threading.Lock()
+_live: set = set()
+_live_lock = threading.Lock()
 
 
 def _preparation_without_main(name, _original=spawn.get_preparation_data):
@@ -74,6 +76,7 @@ class CellRun:
     message: str | None = None
     line: int | None = None
     traceback: str | None = None
+    printed: int = 0  # bytes printed in all; ``output`` holds at most READ_LIMIT of them
 
 
 @dataclass
@@ -87,6 +90,7 @@ class FileRun:
     dists: dict = field(default_factory=dict)
     device: dict = field(default_factory=dict)
     started: float = 0.0
+    wall_seconds: float = 0.0
 
 
 def _signal_name(code: int) -> str:
@@ -112,25 +116,57 @@ def run_file(snippet: SnippetFile, job_dir: Path, timeout: float, max_output_byt
         ],
     }
     started = time.time()
-    proc = _forkserver().Process(target=child.main, args=(job,), name=PROCESS_NAME, daemon=True)
+    # Not a daemon: snippets may start their own worker processes (DataLoader, Pool).
+    proc = _forkserver().Process(target=child.main, args=(job,), name=PROCESS_NAME)
     proc.start()
-    proc.join(timeout)
-    timed_out = proc.is_alive()
-    _kill_tree(proc)
+    with _live_lock:
+        _live.add(proc)
+    try:
+        proc.join(timeout)
+        timed_out = proc.is_alive()
+    finally:
+        _kill_tree(proc)
+        with _live_lock:
+            _live.discard(proc)
     seconds = time.time() - started
     events = _read_events(job_dir / "events.jsonl")
     return _assemble(snippet, path, job_dir, events, proc.exitcode, timed_out, timeout, seconds, started, max_output_bytes)
 
 
 def _kill_tree(proc) -> None:
-    # The child called setsid(), so its pid is its process group.
+    # The child is a subreaper, so even processes that left its session are below it.
+    doomed = child.descendants(proc.pid) if proc.is_alive() else []
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)  # its pid is its process group (setsid)
     except (ProcessLookupError, PermissionError):
         pass
+    for pid in doomed:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
     if proc.is_alive():
         proc.kill()
     proc.join()
+
+
+def kill_all() -> None:
+    """Stop every snippet still running (the build was interrupted)."""
+    with _live_lock:
+        running = list(_live)
+    for proc in running:
+        _kill_tree(proc)
+
+
+READ_LIMIT = 1 << 20  # far more than a page shows; a flood is never read whole
+
+
+def _read_head(path: Path) -> tuple[bytes, int]:
+    try:
+        with open(path, "rb") as f:
+            return f.read(READ_LIMIT), os.fstat(f.fileno()).st_size
+    except OSError:
+        return b"", 0
 
 
 def _read_events(path: Path) -> list[dict]:
@@ -157,15 +193,14 @@ def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seco
     error = None
     for index, cell in enumerate(snippet.cells):
         e = by_index.get(index)
-        out_file = job_dir / f"{index:03d}.out"
-        output = out_file.read_bytes() if out_file.exists() else b""
+        output, printed = _read_head(job_dir / f"{index:03d}.out")
         if e is None:
             cells.append(CellRun(cell.name, "not-run"))
             continue
         status = e.get("status", "running")
         run = CellRun(
             cell.name, status, output, e.get("exception"), [job_dir / f for f in e.get("figures", [])],
-            e.get("seconds", 0.0), e.get("message"), e.get("line"), e.get("traceback"),
+            e.get("seconds", 0.0), e.get("message"), e.get("line"), e.get("traceback"), printed,
         )
         cells.append(run)
         where = f"{path}:{run.line or cell.first_line} in cell '{cell.name}'"
@@ -190,10 +225,11 @@ def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seco
         what = f"did not finish within {timeout:g} s" if timed_out else f"exited with code {exitcode} before reporting"
         error = f"{path}: the snippet process {what}"
     ok = error is None and done is not None and done.get("status") == "ok"
+    wall = seconds
     if done is not None:
         seconds = done["seconds"]  # the snippet's own time, without waiting for the forkserver
     return FileRun(
         path, ok, cells, seconds, error,
         opened=(done or {}).get("opened", {}), dists=(done or {}).get("dists", {}),
-        device=(done or {}).get("device", {}), started=started,
+        device=(done or {}).get("device", {}), started=started, wall_seconds=wall,
     )

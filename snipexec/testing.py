@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .cells import parse
+from .child import _seed_everything
 from .engine import Engine, FileResult
 
 _engines: dict[Path, Engine] = {}
@@ -29,12 +30,13 @@ def namespace(path: Path) -> dict:
     path = Path(path).resolve()
     snippet = parse(path)
     ns: dict = {"__name__": "__main__", "__file__": str(path)}
+    _seed_everything()  # the same seeds the engine's snippet processes get
     old_cwd, old_path = os.getcwd(), list(sys.path)
     os.chdir(path.parent)
     sys.path.insert(0, str(path.parent))
     try:
         for cell in snippet.cells:
-            code = compile("\n" * (cell.first_line - 1) + cell.source, str(path), "exec")
+            code = compile("\n" * (cell.first_line - 1) + cell.source, str(path), "exec", dont_inherit=True)
             if not cell.raises:
                 exec(code, ns)
                 continue
