@@ -23,6 +23,8 @@ import uuid
 from importlib import metadata, util
 from pathlib import Path
 
+from .child import KEYED_ENV
+
 ENGINE_VERSION = "1"
 KEEP_PER_SNIPPET = 3
 
@@ -145,6 +147,7 @@ class Cache:
                 "data": data,
                 "python": python_fingerprint(),
                 "device": device_fingerprint(),
+                "env": {k: os.environ[k] for k in KEYED_ENV if k in os.environ},
                 "options": options,
             }
         )

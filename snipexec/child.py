@@ -38,6 +38,11 @@ FIXED_ENV = {
     "LC_ALL": "C.UTF-8",
     "LANG": "C.UTF-8",
 }
+# What a snippet sees of the builder's environment; the rest is fixed above.
+PASSED_ENV = ("PATH", "LD_LIBRARY_PATH", "TMPDIR", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME",
+              "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+# Those that can change outputs are in the cache key (paths are machine-specific and are not).
+KEYED_ENV = PASSED_ENV[3:]
 SEED = 0
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 

@@ -108,8 +108,8 @@ def run_file(snippet: SnippetFile, job_dir: Path, timeout: float, max_output_byt
         "cwd": str(path.parent),
         "job_dir": str(job_dir),
         "max_output_bytes": max_output_bytes,
-        # The forkserver's environment is from when it started; send today's.
-        "env": {**os.environ, **(env or {})},
+        # The forkserver's environment is from when it started; send today's, filtered.
+        "env": {**{k: os.environ[k] for k in child.PASSED_ENV if k in os.environ}, **(env or {})},
         "cells": [
             {"name": c.name, "first_line": c.first_line, "source": c.source, "raises": c.raises, "traceback": c.traceback}
             for c in snippet.cells

@@ -11,9 +11,8 @@ import pytest
 from snipexec import cache as cache_mod
 
 COUNTING = """
-import os
 # --8<-- [start:c]
-with open(os.environ["RUN_LOG"], "a") as log:  # outside the project: not a dependency
+with open({log!r}, "a") as log:  # outside the project: not a dependency
     log.write("run\\n")
 {body}
 # --8<-- [end:c]
@@ -24,10 +23,9 @@ with open(os.environ["RUN_LOG"], "a") as log:  # outside the project: not a depe
 def counted(project, tmp_path, monkeypatch):
     """A snippet that logs each real run, and a function returning how many happened."""
     log = tmp_path / "runs.log"
-    monkeypatch.setenv("RUN_LOG", str(log))
 
     def make(body="print('hi')"):
-        return project.snippet("lesson/s.py", COUNTING.format(body=body))
+        return project.snippet("lesson/s.py", COUNTING.format(log=str(log), body=body))
 
     def runs():
         return len(log.read_text().splitlines()) if log.exists() else 0
@@ -75,10 +73,10 @@ def test_a_data_file_the_run_reads_is_found_automatically(project, counted):
     assert runs() == 2
 
 
-def test_a_declared_data_file_is_in_the_key(project, counted):
+def test_a_declared_data_file_is_in_the_key(project, counted, tmp_path):
     make, runs = counted
     project.write("data/big.bin", "v1")
-    rel = project.snippet("lesson/s.py", "# snipexec: data=../../data/big.bin\n" + COUNTING.format(body="pass"))
+    rel = project.snippet("lesson/s.py", "# snipexec: data=../../data/big.bin\n" + COUNTING.format(log=str(tmp_path / "runs.log"), body="pass"))
     project.run(rel)
     project.write("data/big.bin", "v2")
     assert not project.run(rel).cached
@@ -196,3 +194,13 @@ def test_editing_one_file_reruns_that_file_only(project):
     results = project.engine().results(rels)
     assert [r for r in rels if not results[r].cached] == ["f1.py"]
     assert results["f1.py"].cells["c"].output == "edited\n"
+
+
+def test_environment_that_changes_outputs_is_in_the_key_and_the_rest_never_reaches_snippets(project, counted, monkeypatch):
+    make, runs = counted
+    rel = make("import os\nprint(os.environ.get('OMP_NUM_THREADS'), os.environ.get('MY_SECRET'))")
+    monkeypatch.setenv("MY_SECRET", "hunter2")
+    assert project.run(rel).cells["c"].output == "None None\n"
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    result = project.run(rel)
+    assert not result.cached and result.cells["c"].output == "1 None\n"
