@@ -25,10 +25,11 @@ from mkdocs.utils import get_relative_url
 from snipexec.directives import DirectiveError
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
 from snipexec.pages import public_figures, render_page, snippets_in
+from snipexec.render import unstash
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
-_state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False}
+_state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}}
 
 
 def _settings(config) -> dict:
@@ -97,10 +98,17 @@ def on_page_markdown(markdown, page, config, files):
     def figure_url(fig: Path) -> str:
         return get_relative_url(figures[fig].url, page.url)
 
+    stash = _state["stash"].setdefault(page.file.src_uri, {})
     try:
-        return render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"), page.file.src_uri)
+        return render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"),
+                           page.file.src_uri, stash=stash)
     except DirectiveError as e:
         raise PluginError(str(e)) from None
+
+
+def on_page_content(html, page, config, files):
+    """Outputs go in after Markdown, so no Markdown rule (in tabs, admonitions, lists) can touch them."""
+    return unstash(html, _state["stash"].pop(page.file.src_uri, {}))
 
 
 def _check_twins(main_docs: Path, other_docs: Path, main_lang: str, other_lang: str) -> None:

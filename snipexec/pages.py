@@ -30,6 +30,7 @@ def render_page(
     lang: str,
     source: str = "<page>",
     stamp: bool = True,
+    stash: dict[str, str] | None = None,
 ) -> str:
     found = directives.find(markdown, source)
     if not found:
@@ -46,7 +47,7 @@ def render_page(
         else:
             block = render.cell_markdown(
                 code, title, results[d.path].cells[d.cell], figure_url,
-                show_code="output-only" not in d.options, show_output="code-only" not in d.options,
+                show_code="output-only" not in d.options, show_output="code-only" not in d.options, stash=stash,
             )
             used[d.path] = results[d.path].meta
         if d.indent:

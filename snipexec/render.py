@@ -2,12 +2,15 @@
 
 Code goes in a normal fenced block (highlighted by the site). Output goes in
 one line of raw HTML with every special character escaped, so nothing a
-snippet prints can become markup, a Markdown construct or a
-``--8<--`` include.
+snippet prints can become markup, a Markdown construct or a ``--8<--``
+include. The MkDocs adapter goes further: it stashes the output HTML and puts
+it back after Markdown has run.
 """
 from __future__ import annotations
 
+import functools
 import re
+import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -19,8 +22,14 @@ STAMP_TEXT = {
 }
 
 
-def escape(text: str) -> str:
-    table = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;", "\n": "&#10;"}
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": "&#10;"}
+# For HTML that Markdown will still see: inside an admonition or a tab raw HTML is not a
+# block, so inline rules (emphasis, links, code) would run over it.
+_MARKDOWN = {**_HTML, **{ch: f"&#{ord(ch)};" for ch in "`*_[]\\!:{}~^|$="}}
+
+
+def escape(text: str, markdown: bool = True) -> str:
+    table = _MARKDOWN if markdown else _HTML
     return "".join(table.get(ch, ch) for ch in text)
 
 
@@ -34,33 +43,50 @@ def code_block(code: str, title: str) -> str:
     return f'{fence}python title="{title}"\n{code}{fence}\n'
 
 
-def output_block(cell: CellResult, figure_url: Callable[[Path], str], label: str) -> str:
+def output_block(cell: CellResult, figure_url: Callable[[Path], str], label: str, markdown: bool = True) -> str:
+    """``markdown=False`` when the HTML goes in after Markdown has run (it then needs HTML escaping only)."""
+    esc = functools.partial(escape, markdown=markdown)
     parts = []
     text = cell.output
     if cell.exception:
         text += ("" if not text or text.endswith("\n") else "\n")
-        body = escape(text) + f'<span class="snipexec-exception">{escape(cell.exception)}</span>'
+        body = esc(text) + f'<span class="snipexec-exception">{esc(cell.exception)}</span>'
     else:
-        body = escape(text.rstrip("\n"))
+        body = esc(text.rstrip("\n"))
     if body:
         kind = "snipexec-output snipexec-raised" if cell.exception else "snipexec-output"
-        parts.append(f'<div class="{kind}" data-cell="{escape(label)}"><pre><code>{body}</code></pre></div>')
+        parts.append(f'<div class="{kind}" data-cell="{esc(label)}"><pre><code>{body}</code></pre></div>')
     for n, fig in enumerate(cell.figures, 1):
-        alt = escape(f"Figure {n} drawn by {label}")
-        parts.append(f'<figure class="snipexec-figure"><img src="{escape(figure_url(fig))}" alt="{alt}" loading="lazy"></figure>')
+        alt = esc(f"Figure {n} drawn by {label}")
+        parts.append(f'<figure class="snipexec-figure"><img src="{esc(figure_url(fig))}" alt="{alt}" loading="lazy"></figure>')
     return "\n\n".join(parts)
 
 
-def cell_markdown(code: str, title: str, cell: CellResult, figure_url: Callable[[Path], str], show_code=True, show_output=True) -> str:
+def cell_markdown(
+    code: str, title: str, cell: CellResult, figure_url: Callable[[Path], str], show_code=True, show_output=True,
+    stash: dict[str, str] | None = None,
+) -> str:
+    """Code as a fence and output as HTML; with ``stash``, the HTML waits there behind a token
+    that survives any Markdown nesting, for the caller to put back after rendering."""
     label = f"{title}:{cell.name}"
     pieces = []
     if show_code:
         pieces.append(code_block(code, title))
     if show_output:
-        out = output_block(cell, figure_url, label)
+        out = output_block(cell, figure_url, label, markdown=stash is None)
+        if out and stash is not None:
+            token = f"snipexecstash{uuid.uuid4().hex}"
+            stash[token] = out
+            out = token
         if out:
             pieces.append(out)
     return "\n" + "\n\n".join(pieces) + "\n"
+
+
+def unstash(html: str, stash: dict[str, str]) -> str:
+    for token, block in stash.items():
+        html = html.replace(f"<p>{token}</p>", block).replace(token, block)
+    return html
 
 
 def stamp_markdown(metas: list[dict], lang: str) -> str:

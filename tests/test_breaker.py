@@ -76,8 +76,6 @@ def test_classes_defined_in_a_snippet_pickle_like_under_plain_python(project):
     assert result.cells["x"].output == "Net\n"
 
 
-@bug("HIGH: inside admonitions, tabs and list items the output line goes through Markdown inline processing "
-     "(render.escape leaves * _ [ ] \\ alone): __init__ becomes <strong>init</strong>, links appear")
 def test_output_inside_an_admonition_is_not_markdown(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "snippets").mkdir()
