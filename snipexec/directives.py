@@ -15,6 +15,10 @@ from dataclasses import dataclass
 
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*):::[ \t]+run[ \t]+(?P<path>[^\s:]+\.py):(?P<cell>[a-z][-_0-9a-z]*)(?P<opts>(?:[ \t]+[-a-z]+)*)[ \t]*$", re.M)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+CLOSING_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
+NEAR_MISS = re.compile(r"^[ \t]*:::[ \t]*run\b", re.I)
+# Lines whose indented content is Markdown (admonitions, details, tabs, list items), not a code block.
+CONTAINER = re.compile(r"^[ \t]*(!!!|\?\?\?\+?|===|[-*+][ \t]|\d+[.)][ \t])")
 OPTIONS = {"code-only", "output-only"}
 
 
@@ -33,27 +37,42 @@ class DirectiveError(ValueError):
     pass
 
 
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+
+
+def _in_container(lines: list[str], index: int) -> bool:
+    """Is the indented line ``index`` inside an admonition, tab or list item (else: a code block)?"""
+    depth = _indent(lines[index])
+    for line in reversed(lines[:index]):
+        if line.strip() and _indent(line) < depth:
+            return bool(CONTAINER.match(line))
+    return False
+
+
 def find(markdown: str, source: str = "<page>") -> list[Directive]:
-    """Directives outside fenced code blocks, in page order."""
+    """Directives outside fenced and indented code blocks, in page order."""
     found = []
     fence = None
     offset = 0
-    for number, line in enumerate(markdown.splitlines(keepends=True), 1):
+    lines = markdown.splitlines(keepends=True)
+    for number, line in enumerate(lines, 1):
         m = FENCE.match(line)
-        if m:
-            if fence is None:
-                fence = m.group(1)
-            elif m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+        if fence is None and m:
+            fence = m.group(1)
+        elif fence is not None:
+            close = CLOSING_FENCE.match(line)
+            if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= len(fence):
                 fence = None
-        elif fence is None:
+        else:
             d = DIRECTIVE.match(line.rstrip("\r\n"))
-            if d:
+            if d and (not d["indent"] or _in_container(lines, number - 1)):
                 opts = frozenset(d["opts"].split())
                 bad = opts - OPTIONS
                 if bad:
                     raise DirectiveError(f"{source}:{number}: unknown option {', '.join(sorted(bad))} (use {', '.join(sorted(OPTIONS))})")
                 found.append(Directive(d["path"], d["cell"], opts, number, offset, offset + len(line.rstrip("\r\n")), d["indent"]))
-            elif re.match(r"^[ \t]*:::[ \t]+run\b", line):
+            elif not d and NEAR_MISS.match(line):
                 raise DirectiveError(f"{source}:{number}: malformed directive '{line.strip()}' (expected '::: run path/file.py:cell')")
         offset += len(line)
     return found

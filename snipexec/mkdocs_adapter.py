@@ -23,8 +23,9 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from snipexec.directives import DirectiveError
+from snipexec.directives import find as find_directives
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
-from snipexec.pages import public_figures, render_page, snippets_in
+from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
@@ -58,7 +59,11 @@ def on_files(files, config):
     wanted = []
     for f in files.documentation_pages():
         try:
-            wanted += snippets_in(Path(f.abs_src_path).read_text(encoding="utf-8"), f.src_uri)
+            for d in find_directives(Path(f.abs_src_path).read_text(encoding="utf-8"), f.src_uri):
+                engine.resolve(d.path)  # a missing file is named with the page line that asks for it
+                wanted.append(d.path)
+        except SnippetNotFound as e:
+            raise PluginError(f"{f.src_uri}:{d.line}: {e}") from None
         except DirectiveError as e:
             raise PluginError(str(e)) from None
     try:

@@ -292,13 +292,16 @@ def test_cache_entries_do_not_keep_raw_floods(project):
     assert size < 1 << 20, f"{size:,} bytes in the cache"
 
 
-@bug("LOW: ':::run' / '::: Run' typos are left on the page silently; a directive in a 4-space code block is executed")
 def test_directive_typos_and_indented_code_blocks():
     from snipexec.directives import DirectiveError, find
 
-    with pytest.raises(DirectiveError):
-        find(":::run s.py:c\n")
-    assert find("Example:\n\n    ::: run s.py:c\n") == []
+    for typo in (":::run s.py:c\n", "::: Run s.py:c\n", "::: run s.py\n"):
+        with pytest.raises(DirectiveError, match="<page>:1: malformed directive"):
+            find(typo)
+    assert find("Example:\n\n    ::: run s.py:c\n") == []  # an indented code block shows it
+    assert [d.cell for d in find("!!! note\n\n    ::: run s.py:c\n")] == ["c"]  # an admonition runs it
+    assert [d.cell for d in find('=== "Tab"\n\n    ::: run s.py:c\n')] == ["c"]
+    assert find("```\n```python\n::: run s.py:c\n```\n") == []  # an info string cannot close a fence
 
 
 def test_parse_keeps_python_line_numbers_for_crlf_and_tabs(tmp_path):

@@ -177,7 +177,7 @@ def tiny_site(tmp_path: Path, snippet: str, page: str) -> Path:
         ("# --8<-- [start:c] raises=KeyError\nx = 1\n# --8<-- [end:c]\n", "::: run s.py:c\n",
          r"s\.py:2 in cell 'c': expected KeyError but the cell raised nothing"),
         ("# --8<-- [start:c]\nx = 1\n# --8<-- [end:c]\n", "::: run missing.py:c\n",
-         r"snippet file snippets/missing\.py does not exist"),
+         r"index\.md:1: snippet file snippets/missing\.py does not exist"),
         ("# --8<-- [start:c]\nx = 1\n# --8<-- [end:c]\n", "intro\n\n::: run s.py:nope\n",
          r"index\.md:3: .*no cell named 'nope' \(cells: c\)"),
         ("# --8<-- [start:c]\nx = 1\n# --8<-- [end:c]\n", "::: run s.py:c shout\n",
