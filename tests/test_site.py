@@ -26,14 +26,6 @@ def mkdocs_build(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.C
     )
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(ROOT / "mkdocs.yml", out)
-    assert build.returncode == 0, build.stderr
-    return out
-
-
 def pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 

@@ -1,0 +1,259 @@
+"""A real browser on the built site: Debian's Chromium driven by Playwright.
+
+Playwright's own browser download does not work everywhere (it does not on
+the CI machines), so the tests drive the system's Chromium. ``.ci/run``
+installs it with apt; ``CHROMIUM=/path/to/chrome`` picks another one.
+Without it the browser tests FAIL with a message saying how to get it: a
+skipped browser test would look like a passing one.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+MISSING_CHROMIUM = (
+    "The browser tests need Chromium and did not find it at {where}.\n"
+    "Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`), or run `.ci/run`,\n"
+    "which installs it before `make test`; or point CHROMIUM=/path/to/chromium at another build."
+)
+# The deployed site lives under this path (site_url); only the 404 pages use it.
+SITE_PREFIX = urlsplit(re.search(r"^site_url: (\S+)", (ROOT / "mkdocs.yml").read_text(), re.M).group(1)).path
+
+
+def find_chromium() -> str | None:
+    wanted = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    return shutil.which(wanted) or (wanted if os.access(wanted, os.X_OK) else None)
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site at ``/`` like GitHub Pages: the site_url prefix maps
+    to the root too, and a missing page gets the 404 page of its language."""
+
+    def translate_path(self, path):
+        if path.startswith(SITE_PREFIX) and SITE_PREFIX != "/":
+            path = "/" + path[len(SITE_PREFIX):]
+        return super().translate_path(path)
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / ("en/404.html" if self.path.startswith(("/en/", SITE_PREFIX + "en/")) else "404.html")
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class SiteServer:
+    def __init__(self, site: Path):
+        handler = functools.partial(SiteHandler, directory=str(site))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --- fixtures ---------------------------------------------------------------
+
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+
+pytestmark = pytest.mark.browser
+OUT = ROOT / "test-output"
+LESSON = "lessons/05-three-ways-to-build-a-model/"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        pytest.fail(MISSING_CHROMIUM.format(where=os.environ.get("CHROMIUM", "/usr/bin/chromium")), pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    srv = SiteServer(site)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Tab:
+    """A page plus what went wrong in it: console errors and uncaught exceptions."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base, self.errors = page, base, []
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+    def _console(self, msg):
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "")
+        # The tests run offline and block every other host (Google Fonts, the
+        # GitHub API for the repository's star count); those failures are the
+        # sandbox's, not the site's.
+        if where and not where.startswith(self.base):
+            return
+        self.errors.append(f"{msg.text} ({where})")
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base + path)
+        self.page.wait_for_load_state("load")
+        return response
+
+
+@pytest.fixture
+def tab(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url.rstrip("/"))
+    context.route(re.compile(r"^(?!" + re.escape(server.url) + ")"), lambda route: route.abort())
+    page = context.new_page()
+    yield Tab(page, server.url)
+    context.close()
+
+
+def lesson_pages(site: Path) -> list[str]:
+    return sorted(str(p.parent.relative_to(site)) + "/" for p in site.glob("**/lessons/*/index.html"))
+
+
+def search(tab: Tab, query: str) -> list[str]:
+    """Type into the search box the way a reader does; the result links once they are in.
+
+    Material searches on keyboard events, so each query ends with a key press
+    (Playwright types Hangul as composed text, which sends no key events).
+    """
+    page = tab.page
+    strings = json.loads(page.locator("#__config").text_content())["translations"]
+    box = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    box.click()
+    box.fill("")
+    box.press("End")
+    page.wait_for_function("t => document.querySelector('.md-search-result__meta').textContent.trim() === t",
+                           arg=strings["search.result.placeholder"])
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        """([q, none]) => {
+            const meta = document.querySelector('.md-search-result__meta').textContent.trim();
+            if (meta === none) return true;
+            return [...document.querySelectorAll('.md-search-result__item a')]
+                .some(a => new URL(a.href).searchParams.get('h') === q);
+        }""",
+        arg=[query.lower(), strings["search.result.none"]],
+    )
+    assert meta.is_visible()
+    return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+
+
+# --- tests -------------------------------------------------------------------
+
+@pytest.mark.parametrize("start, menu_item, expected", [
+    (LESSON, "English", "en/" + LESSON),
+    ("en/" + LESSON, "한국어", LESSON),
+])
+def test_language_menu_keeps_the_reader_on_the_same_lesson(tab, start, menu_item, expected):
+    tab.goto(start)
+    page = tab.page
+    page.locator(".md-header__option .md-select > button").hover()
+    page.get_by_role("link", name=menu_item, exact=True).click()
+    page.wait_for_url(tab.base + expected)
+    assert page.locator("html").get_attribute("lang") == ("en" if expected.startswith("en/") else "ko")
+    assert not tab.errors
+
+
+def test_korean_search_finds_korean_words_by_their_stem(tab, site):
+    tab.goto(LESSON)
+    hits = search(tab, "모델")
+    lessons = {h.split("?")[0] for h in hits if "/lessons/" in h}
+    assert tab.base + LESSON in lessons, hits
+    assert "모델을" in (site / LESSON / "index.html").read_text(encoding="utf-8")
+    assert all("/en/" not in h for h in hits), "the Korean search returned English pages"
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_nn_finds_the_pages_about_torch_nn(tab, lang):
+    tab.goto(lang)
+    hits = search(tab, "nn")
+    assert any(h.startswith(tab.base + lang + LESSON) for h in hits), hits
+
+
+def test_each_language_searches_only_its_own_pages(tab):
+    tab.goto("en/")
+    assert search(tab, "모델") == []  # no Korean page in the English index
+    hits = search(tab, "Sequential")
+    assert hits and all(h.startswith(tab.base + "en/") for h in hits), hits
+    tab.goto("")
+    hits = search(tab, "Sequential")
+    assert hits and not any("/en/" in h for h in hits), hits
+
+
+def test_copy_button_copies_the_code(tab):
+    from snipexec.cells import parse, shown_code
+
+    expected = shown_code(parse(ROOT / "snippets/05_three_ways/sequential.py").cell("unnamed"))
+    tab.goto(LESSON)
+    page = tab.page
+    block = page.locator("article .highlight").filter(has_text="model1 = nn.Sequential(").first
+    block.hover()
+    block.locator("button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == expected.strip()  # the snippet's code, without line anchors or output
+
+
+def test_no_console_errors_and_every_image_has_alt_text(tab, site):
+    pages = lesson_pages(site) + ["", "en/"]
+    assert len(pages) >= 4
+    problems = []
+    for path in pages:
+        tab.errors.clear()
+        tab.goto(path)
+        tab.page.wait_for_timeout(300)  # let deferred scripts (Mermaid) run
+        problems += [f"{path}: {e}" for e in tab.errors]
+        for img in tab.page.locator("article img").all():
+            alt = img.get_attribute("alt")
+            if not (alt and alt.strip()):
+                problems.append(f"{path}: image without alt text: {img.get_attribute('src')}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_screenshot_of_the_lesson(tab, lang):
+    OUT.mkdir(exist_ok=True)
+    tab.goto(("" if lang == "ko" else "en/") + LESSON)
+    target = OUT / f"lesson-05-{lang}.png"
+    tab.page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
