@@ -234,6 +234,33 @@ def test_copy_button_copies_the_code(tab):
     assert copied.strip() == expected.strip()  # the snippet's code, without line anchors or output
 
 
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_content_tabs_switch(tab, lang):
+    tab.goto(lang + LESSON)
+    page = tab.page
+    tabs = page.locator("article .tabbed-set").first
+    labels = tabs.locator(".tabbed-labels > label")
+    assert labels.count() >= 3
+    blocks = tabs.locator(".tabbed-content > .tabbed-block")
+    assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
+    labels.nth(1).click()
+    assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
+    labels.nth(2).click()
+    assert blocks.nth(2).is_visible() and not blocks.nth(1).is_visible()
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_code_annotation_opens_its_note(tab, lang):
+    tab.goto(lang + LESSON)
+    page = tab.page
+    block = page.locator("article .highlight").filter(has_text="drive.mount(").first
+    marker = block.locator(".md-annotation__index").first
+    marker.click()
+    note = block.locator(".md-annotation .md-tooltip__inner").first
+    note.wait_for(state="visible")
+    assert "/content/drive/MyDrive" in note.inner_text()
+
+
 def test_no_console_errors_and_every_image_has_alt_text(tab, site):
     pages = lesson_pages(site) + ["", "en/"]
     assert len(pages) >= 4
