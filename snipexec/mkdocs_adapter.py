@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 from snipexec.directives import DirectiveError
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
 from snipexec.pages import public_figures, render_page, snippets_in
+from snipexec.revision import last_changed
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
@@ -79,9 +80,16 @@ def on_page_markdown(markdown, page, config, files):
         return get_relative_url(figures[fig].url, page.url)
 
     try:
-        return render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"), page.file.src_uri)
+        used = snippets_in(markdown, page.file.src_uri)
+        rendered = render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"), page.file.src_uri)
     except DirectiveError as e:
         raise PluginError(str(e)) from None
+    # "Last updated" (Material's source-file partial shows page.meta.revision_date).
+    sources = [Path(page.file.abs_src_path)] + [engine.snippets_dir / p for p in dict.fromkeys(used)]
+    date = last_changed(sources, Path(config.config_file_path).parent)
+    if date:
+        page.meta["revision_date"] = date
+    return rendered
 
 
 def on_post_build(config):

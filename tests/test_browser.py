@@ -284,3 +284,14 @@ def test_screenshot_of_the_lesson(tab, lang):
     target = OUT / f"lesson-05-{lang}.png"
     tab.page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path, title", [("no/such/page/", "페이지를 찾을 수 없습니다"), ("en/no/such/page/", "Page not found")])
+def test_a_missing_page_gets_a_styled_404_in_its_language(tab, path, title):
+    response = tab.goto(path)
+    assert response.status == 404
+    page = tab.page
+    assert title in page.locator("h1").inner_text()
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") == "sticky"  # the CSS loaded
+    # The page's own 404 status is logged too; anything else (a missing asset) is not expected.
+    assert [e for e in tab.errors if not e.endswith(f"({tab.base}{path})")] == []
