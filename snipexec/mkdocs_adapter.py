@@ -24,6 +24,7 @@ from mkdocs.utils import get_relative_url
 
 from snipexec.directives import DirectiveError
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
+from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 from snipexec.pages import public_figures, render_page, snippets_in
 from snipexec.revision import last_changed
 
@@ -89,7 +90,33 @@ def on_page_markdown(markdown, page, config, files):
     date = last_changed(sources, Path(config.config_file_path).parent)
     if date:
         page.meta["revision_date"] = date
+    if used and "notebooks" in (config.extra or {}):
+        _add_notebook(markdown, page, config, files, engine)
     return rendered
+
+
+def _add_notebook(markdown, page, config, files, engine):
+    """The page as a notebook next to it; links for the page template in page.meta.notebook."""
+    settings = config.extra["notebooks"] or {}
+    results = _state["results"]
+    lang = config.theme.get("language", "en")
+    snippets = Snippets(
+        parse=engine.parse,
+        metas={rel: r.meta for rel, r in results.items()},
+        folder=lambda rel: engine.resolve(rel).parent,
+        project_root=engine.project_root,
+        figures=lambda rel, cell: results[rel].cells[cell].figures,
+    )
+    root = Path(config.config_file_path).parent
+    text = lesson_notebook(markdown, page.title, snippets, lang, page.canonical_url or page.url,
+                           declared_dependencies(root / "pyproject.toml"))
+    name = Path(page.file.src_uri).with_suffix(".ipynb").name
+    f = File.generated(config, f"notebooks/{name}", content=text)
+    files.append(f)
+    page.meta["notebook"] = {"download": get_relative_url(f.url, page.url), "name": name}
+    if settings.get("repo"):
+        path = f"{settings.get('path', 'notebooks')}/{lang}/{name}"
+        page.meta["notebook"]["colab"] = colab_url(settings["repo"], settings.get("branch", "notebooks"), path)
 
 
 def on_post_build(config):
