@@ -6,7 +6,9 @@ A directive is one line::
     ::: run 05_build_models/sequential.py:named output-only
 
 The path is relative to the snippets folder; the cell is a section name
-in that file. ``code-only`` and ``output-only`` hide one half.
+in that file. ``code-only`` and ``output-only`` hide one half;
+``output-as-mermaid`` puts what the cell printed in a ``mermaid`` fence, so
+the site draws it as a diagram (the cell prints Mermaid text).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*):::[ \t]+run[ \t]+(?P<path>[^\s:]+\.py):(?P<cell>[a-z][-_0-9a-z]*)(?P<opts>(?:[ \t]+[-a-z]+)*)[ \t]*$", re.M)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-OPTIONS = {"code-only", "output-only"}
+OPTIONS = {"code-only", "output-only", "output-as-mermaid"}
 
 
 @dataclass(frozen=True)

@@ -42,14 +42,18 @@ def render_page(
             cell = result.cells[d.cell]
         except KeyError as e:
             raise directives.DirectiveError(f"{source}:{d.line}: {e.args[0]}") from None
-        block = render.cell_markdown(
-            code,
-            f"{engine.snippets_dir.name}/{d.path}",
-            cell,
-            figure_url,
-            show_code="output-only" not in d.options,
-            show_output="code-only" not in d.options,
-        )
+        try:
+            block = render.cell_markdown(
+                code,
+                f"{engine.snippets_dir.name}/{d.path}",
+                cell,
+                figure_url,
+                show_code="output-only" not in d.options,
+                show_output="code-only" not in d.options,
+                output_as="mermaid" if "output-as-mermaid" in d.options else None,
+            )
+        except ValueError as e:
+            raise directives.DirectiveError(f"{source}:{d.line}: {e}") from None
         if d.indent:
             block = "\n".join(d.indent + line if line else line for line in block.split("\n"))
         pieces += [markdown[last : d.start], block]

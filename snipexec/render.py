@@ -51,12 +51,27 @@ def output_block(cell: CellResult, figure_url: Callable[[Path], str], label: str
     return "\n\n".join(parts)
 
 
-def cell_markdown(code: str, title: str, cell: CellResult, figure_url: Callable[[Path], str], show_code=True, show_output=True) -> str:
+def mermaid_block(text: str, label: str) -> str:
+    """Printed Mermaid text as a ``mermaid`` fence (drawn by the site), fenced
+    longer than any backtick run in it. The text is a diagram, not markup, but
+    it does pass through Markdown preprocessors, so a snippets include line
+    (``--8<--``) in it is refused rather than expanded."""
+    if re.search(r"-+8<-+", text):
+        raise ValueError(f"{label}: Mermaid output contains a '--8<--' include marker")
+    body = text.strip("\n") + "\n"
+    fence = fence_for(body)
+    return f"{fence}mermaid\n{body}{fence}\n"
+
+
+def cell_markdown(code: str, title: str, cell: CellResult, figure_url: Callable[[Path], str], show_code=True, show_output=True,
+                  output_as: str | None = None) -> str:
     label = f"{title}:{cell.name}"
     pieces = []
     if show_code:
         pieces.append(code_block(code, title))
-    if show_output:
+    if show_output and output_as == "mermaid" and not cell.exception and cell.output.strip():
+        pieces.append(mermaid_block(cell.output, label))
+    elif show_output:
         out = output_block(cell, figure_url, label)
         if out:
             pieces.append(out)
