@@ -69,3 +69,15 @@ def test_404_page_in_each_language(site, lang, title):
     assert title in page.h1.text
     home = page.select_one("article a.md-button")["href"]
     assert home.endswith("/pytorch101/" if lang == "ko" else "/pytorch101/en/")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_lesson5_draws_its_models_from_the_real_objects(site, lang):
+    page = soup((site if lang == "ko" else site / "en") / LESSON)
+    charts = [pre.get_text() for pre in page.select("article pre.mermaid")]
+    assert len(charts) == 3 and all(c.startswith("flowchart TD\n") for c in charts)
+    sequential, keras, cnn = charts
+    assert 'hidden1<br/>Linear(in_features=20, out_features=100, bias=True)' in sequential
+    assert "dense_1 --> concatenate" in keras and "dense_4 --> concatenate" in keras  # the two branches merge
+    assert "conv_2<br/>Conv2d(32, 64" in cnn and "fc<br/>Linear(in_features=3136, out_features=10" in cnn
+    assert all("accTitle:" in c for c in charts)  # screen readers get a title for each diagram
