@@ -43,8 +43,9 @@ def output_block(cell: CellResult, figure_url: Callable[[Path], str], label: str
     else:
         body = escape(text.rstrip("\n"))
     if body:
+        # tabindex: wide output scrolls sideways, and keyboard users must be able to scroll it too.
         kind = "snipexec-output snipexec-raised" if cell.exception else "snipexec-output"
-        parts.append(f'<div class="{kind}" data-cell="{escape(label)}"><pre><code>{body}</code></pre></div>')
+        parts.append(f'<div class="{kind}" data-cell="{escape(label)}"><pre><code tabindex="0">{body}</code></pre></div>')
     for n, fig in enumerate(cell.figures, 1):
         alt = escape(f"Figure {n} drawn by {label}")
         parts.append(f'<figure class="snipexec-figure"><img src="{escape(figure_url(fig))}" alt="{alt}" loading="lazy"></figure>')

@@ -81,3 +81,28 @@ def test_lesson5_draws_its_models_from_the_real_objects(site, lang):
     assert "dense_1 --> concatenate" in keras and "dense_4 --> concatenate" in keras  # the two branches merge
     assert "conv_2<br/>Conv2d(32, 64" in cnn and "fc<br/>Linear(in_features=3136, out_features=10" in cnn
     assert all("accTitle:" in c for c in charts)  # screen readers get a title for each diagram
+
+
+# A lesson page's own weight: its HTML plus the images it shows (the theme's
+# shared CSS and JS are cached across pages and not counted). Lesson 5
+# measured 131,443 bytes of HTML (Korean) and no images, so the budget leaves
+# room for a lesson with several training-curve figures, not for a runaway
+# output or a pasted image.
+HTML_BUDGET = 300_000
+PAGE_BUDGET = 1_000_000
+
+
+def test_lesson_pages_stay_within_their_size_budget(site):
+    lessons = sorted(site.glob("**/lessons/*/index.html"))
+    assert lessons
+    over = []
+    for html in lessons:
+        page = soup(html)
+        images = {(html.parent / img["src"]).resolve() for img in page.select("article img[src]")
+                  if not img["src"].startswith(("http:", "https:", "data:"))}
+        size = html.stat().st_size
+        total = size + sum(p.stat().st_size for p in images)
+        if size > HTML_BUDGET or total > PAGE_BUDGET:
+            over.append(f"{html.relative_to(site)}: HTML {size:,} B (budget {HTML_BUDGET:,}), "
+                        f"with {len(images)} images {total:,} B (budget {PAGE_BUDGET:,})")
+    assert not over, "\n".join(over)
