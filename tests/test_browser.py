@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -75,10 +78,6 @@ class SiteServer:
 
 
 # --- fixtures ---------------------------------------------------------------
-
-import json  # noqa: E402
-
-import pytest  # noqa: E402
 
 pytestmark = pytest.mark.browser
 OUT = ROOT / "test-output"
