@@ -30,8 +30,11 @@ MISSING_CHROMIUM = (
     "Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`), or run `.ci/run`,\n"
     "which installs it before `make test`; or point CHROMIUM=/path/to/chromium at another build."
 )
-# The deployed site lives under this path (site_url); only the 404 pages use it.
-SITE_PREFIX = urlsplit(re.search(r"^site_url: (\S+)", (ROOT / "mkdocs.yml").read_text(), re.M).group(1)).path
+# The deployed site lives at site_url. Pages link relatively, but the 404
+# pages link from its path, and the sitemaps name full URLs (Material's
+# language menu looks the reader's page up in the other language's sitemap).
+SITE_URL = re.search(r"^site_url: (\S+)", (ROOT / "mkdocs.yml").read_text(), re.M).group(1)
+SITE_PREFIX = urlsplit(SITE_URL).path
 
 
 def find_chromium() -> str | None:
@@ -40,13 +43,29 @@ def find_chromium() -> str | None:
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site at ``/`` like GitHub Pages: the site_url prefix maps
-    to the root too, and a missing page gets the 404 page of its language."""
+    """Serves the site at ``/`` like GitHub Pages would at site_url: the
+    site_url prefix maps to the root too, sitemaps name the served URLs, and a
+    missing page gets the 404 page of its language."""
 
     def translate_path(self, path):
         if path.startswith(SITE_PREFIX) and SITE_PREFIX != "/":
             path = "/" + path[len(SITE_PREFIX):]
         return super().translate_path(path)
+
+    def do_GET(self):
+        if not urlsplit(self.path).path.endswith("/sitemap.xml"):
+            return super().do_GET()
+        # As deployed, the sitemap's URLs are where the site is served from.
+        path = Path(self.translate_path(urlsplit(self.path).path))
+        if not path.is_file():
+            return self.send_error(404)
+        host = f"http://{self.headers.get('Host', '127.0.0.1')}/"
+        body = path.read_text(encoding="utf-8").replace(SITE_URL, host).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / ("en/404.html" if self.path.startswith(("/en/", SITE_PREFIX + "en/")) else "404.html")
@@ -214,6 +233,7 @@ def search(tab: Tab, query: str) -> list[str]:
 def test_language_menu_keeps_the_reader_on_the_same_lesson(tab, start, menu_item, expected):
     tab.goto(start)
     page = tab.page
+    page.wait_for_load_state("networkidle")  # Material has fetched the sitemaps it looks the page up in
     page.locator(".md-header__option .md-select > button").hover()
     page.get_by_role("link", name=menu_item, exact=True).click()
     page.wait_for_url(tab.base + expected)
