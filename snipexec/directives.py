@@ -6,7 +6,9 @@ A directive is one line::
     ::: run 05_build_models/sequential.py:named output-only
 
 The path is relative to the snippets folder; the cell is a section name
-in that file. ``code-only`` and ``output-only`` hide one half.
+in that file. ``code-only`` and ``output-only`` hide one half;
+``output-as-mermaid`` puts what the cell printed in a ``mermaid`` fence, so
+the site draws it as a diagram (the cell prints Mermaid text).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ CLOSING_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
 NEAR_MISS = re.compile(r"^[ \t]*:::[ \t]*run\b", re.I)
 # Lines whose indented content is Markdown (admonitions, details, tabs, list items), not a code block.
 CONTAINER = re.compile(r"^[ \t]*(!!!|\?\?\?\+?|===|[-*+][ \t]|\d+[.)][ \t])")
-OPTIONS = {"code-only", "output-only"}
+OPTIONS = {"code-only", "output-only", "output-as-mermaid"}
 
 
 @dataclass(frozen=True)

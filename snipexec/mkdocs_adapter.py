@@ -25,12 +25,14 @@ from mkdocs.utils import get_relative_url
 from snipexec.directives import DirectiveError
 from snipexec.directives import find as find_directives
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
+from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
+from snipexec.revision import file_dates, last_changed
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
-_state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}}
+_state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None}
 
 
 def _settings(config) -> dict:
@@ -53,6 +55,8 @@ def _execution_on() -> bool:
 
 def on_files(files, config):
     engine = _engine(config)
+    if not _state["nested"]:
+        _state["dates"] = file_dates(Path(config.config_file_path).parent)  # once for both languages
     if not _execution_on():
         _state["results"], _state["figures"] = None, {}
         return files
@@ -105,10 +109,43 @@ def on_page_markdown(markdown, page, config, files):
 
     stash = _state["stash"].setdefault(page.file.src_uri, {})
     try:
-        return render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"),
-                           page.file.src_uri, stash=stash)
+        used = [d.path for d in find_directives(markdown, page.file.src_uri)]
+        rendered = render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"),
+                               page.file.src_uri, stash=stash)
     except DirectiveError as e:
         raise PluginError(str(e)) from None
+    # "Last updated" (Material's source-file partial shows page.meta.revision_date).
+    sources = [Path(page.file.abs_src_path)] + [engine.snippets_dir / p for p in dict.fromkeys(used)]
+    date = last_changed(sources, Path(config.config_file_path).parent, _state["dates"])
+    if date:
+        page.meta["revision_date"] = date
+    if used and "notebooks" in (config.extra or {}) and _state["results"] is not None:
+        _add_notebook(markdown, page, config, files, engine)
+    return rendered
+
+
+def _add_notebook(markdown, page, config, files, engine):
+    """The page as a notebook next to it; links for the page template in page.meta.notebook."""
+    settings = config.extra["notebooks"] or {}
+    results = _state["results"]
+    lang = config.theme.get("language", "en")
+    snippets = Snippets(
+        parse=engine.parse,
+        metas={rel: r.meta for rel, r in results.items()},
+        folder=lambda rel: engine.resolve(rel).parent,
+        project_root=engine.project_root,
+        figures=lambda rel, cell: results[rel].cells[cell].figures,
+    )
+    root = Path(config.config_file_path).parent
+    text = lesson_notebook(markdown, page.title, snippets, lang, page.canonical_url or page.url,
+                           declared_dependencies(root / "pyproject.toml"))
+    name = Path(page.file.src_uri).with_suffix(".ipynb").name
+    f = File.generated(config, f"notebooks/{name}", content=text)
+    files.append(f)
+    page.meta["notebook"] = {"download": get_relative_url(f.url, page.url), "name": name}
+    if settings.get("repo"):
+        path = f"{settings.get('path', 'notebooks')}/{lang}/{name}"
+        page.meta["notebook"]["colab"] = colab_url(settings["repo"], settings.get("branch", "notebooks"), path)
 
 
 def on_page_content(html, page, config, files):

@@ -45,10 +45,14 @@ def render_page(
         if results is None:  # execution switched off: code only
             block = "\n" + render.code_block(code, title)
         else:
-            block = render.cell_markdown(
-                code, title, results[d.path].cells[d.cell], figure_url,
-                show_code="output-only" not in d.options, show_output="code-only" not in d.options, stash=stash,
-            )
+            try:
+                block = render.cell_markdown(
+                    code, title, results[d.path].cells[d.cell], figure_url,
+                    show_code="output-only" not in d.options, show_output="code-only" not in d.options,
+                    output_as="mermaid" if "output-as-mermaid" in d.options else None, stash=stash,
+                )
+            except ValueError as e:
+                raise directives.DirectiveError(f"{source}:{d.line}: {e}") from None
             used[d.path] = results[d.path].meta
         if d.indent:
             block = "\n".join(d.indent + line if line else line for line in block.split("\n"))

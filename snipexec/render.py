@@ -54,25 +54,40 @@ def output_block(cell: CellResult, figure_url: Callable[[Path], str], label: str
     else:
         body = esc(text.rstrip("\n"))
     if body:
+        # tabindex: wide output scrolls sideways, and keyboard users must be able to scroll it too.
         kind = "snipexec-output snipexec-raised" if cell.exception else "snipexec-output"
-        parts.append(f'<div class="{kind}" data-cell="{esc(label)}"><pre><code>{body}</code></pre></div>')
+        parts.append(f'<div class="{kind}" data-cell="{esc(label)}"><pre><code tabindex="0">{body}</code></pre></div>')
     for n, fig in enumerate(cell.figures, 1):
         alt = esc(f"Figure {n} drawn by {label}")
         parts.append(f'<figure class="snipexec-figure"><img src="{esc(figure_url(fig))}" alt="{alt}" loading="lazy"></figure>')
     return "\n\n".join(parts)
 
 
+def mermaid_block(text: str, label: str) -> str:
+    """Printed Mermaid text as a ``mermaid`` fence (drawn by the site), fenced
+    longer than any backtick run in it. The text is a diagram, not markup, but
+    it does pass through Markdown preprocessors, so a snippets include line
+    (``--8<--``) in it is refused rather than expanded."""
+    if re.search(r"-+8<-+", text):
+        raise ValueError(f"{label}: Mermaid output contains a '--8<--' include marker")
+    body = text.strip("\n") + "\n"
+    fence = fence_for(body)
+    return f"{fence}mermaid\n{body}{fence}\n"
+
+
 def cell_markdown(
     code: str, title: str, cell: CellResult, figure_url: Callable[[Path], str], show_code=True, show_output=True,
-    stash: dict[str, str] | None = None,
+    output_as: str | None = None, stash: dict[str, str] | None = None,
 ) -> str:
-    """Code as a fence and output as HTML; with ``stash``, the HTML waits there behind a token
-    that survives any Markdown nesting, for the caller to put back after rendering."""
+    """Code as a fence and output as HTML (or a Mermaid fence); with ``stash``, the HTML waits there
+    behind a token that survives any Markdown nesting, for the caller to put back after rendering."""
     label = f"{title}:{cell.name}"
     pieces = []
     if show_code:
         pieces.append(code_block(code, title))
-    if show_output:
+    if show_output and output_as == "mermaid" and not cell.exception and cell.output.strip():
+        pieces.append(mermaid_block(cell.output, label))
+    elif show_output:
         out = output_block(cell, figure_url, label, markdown=stash is None)
         if out and stash is not None:
             token = f"snipexecstash{uuid.uuid4().hex}"

@@ -19,19 +19,13 @@ pytestmark = pytest.mark.site
 
 
 def mkdocs_build(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # This checkout's engine, even when the build runs elsewhere (the venv's
+    # editable install may point at another checkout).
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "--site-dir", str(site_dir)],
         cwd=cwd, capture_output=True, text=True, env=env, timeout=900,
     )
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(ROOT / "mkdocs.yml", out)
-    assert build.returncode == 0, build.stderr
-    return out
 
 
 def pages(site: Path) -> list[Path]:

@@ -32,3 +32,9 @@ print("backend:", keras.backend.backend())
 print("is a torch.nn.Module:", isinstance(model, torch.nn.Module))
 print("parameters:", model.count_params())
 # --8<-- [end:keras_is_torch]
+
+# --8<-- [start:keras_diagram]
+from flowchart import keras_flowchart
+
+print(keras_flowchart(model))
+# --8<-- [end:keras_diagram]

@@ -30,5 +30,7 @@ print(out.shape)
 # --8<-- [end:two_inputs]
 
 # --8<-- [start:torchinfo]
-stats = summary(net, input_size=[(1, 28), (1, 64)], col_names=("output_size", "num_params"))
+# As a script, summary() prints the table itself. In Jupyter or Colab it prints
+# nothing and the notebook shows the returned table, so leave it unassigned.
+summary(net, input_size=[(1, 28), (1, 64)], col_names=("output_size", "num_params"))
 # --8<-- [end:torchinfo]

@@ -48,3 +48,9 @@ print(model3)
 print(logits.shape, probs.sum(dim=1))
 print("parameters:", sum(p.numel() for p in model3.parameters()))
 # --8<-- [end:fixed]
+
+# --8<-- [start:fixed_diagram]
+from flowchart import module_flowchart
+
+print(module_flowchart(model3, "model3"))
+# --8<-- [end:fixed_diagram]

@@ -26,6 +26,12 @@ print(model)
 print("parameters:", sum(p.numel() for p in model.parameters()))
 # --8<-- [end:fixed_cnn]
 
+# --8<-- [start:fixed_cnn_diagram]
+from flowchart import module_flowchart
+
+print(module_flowchart(model))
+# --8<-- [end:fixed_cnn_diagram]
+
 # --8<-- [start:both_sizes]
 for size in (28, 32, 64):
     logits = model(torch.randn(2, 3, size, size))

@@ -1,0 +1,118 @@
+"""Lesson pages as notebooks: built from the page and its snippets, and they run."""
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from snipexec.notebooks import Snippets, install_cell, lesson_notebook, plain_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_site_syntax_becomes_plain_markdown():
+    md = textwrap.dedent('''\
+        ## Traps { #traps }
+
+        <!--pytest.mark.skip-->
+        ```python
+        drive.mount("/content/drive")  # (1)!
+        ```
+
+        !!! warning "Say \\"dim\\""
+            Always pass `dim`.
+
+        === "Tab A"
+
+            text a
+        ''')
+    out = plain_markdown(md)
+    assert out.startswith("## Traps\n\n```python")
+    assert "pytest" not in out and "(1)!" not in out
+    assert '> **Say "dim"**\n>\n> Always pass `dim`.' in out
+    assert "**Tab A**\n\ntext a" in out
+
+
+def test_install_cell_pins_only_what_colab_lacks():
+    cell = install_cell({"torch": "2.13.0+cpu", "keras": "3.15.1", "torchinfo": "1.8.0", "namex": "0.1"},
+                        {"torch", "keras", "torchinfo", "numpy"})
+    assert cell.splitlines()[0] == "%pip install -q keras==3.15.1 torchinfo==1.8.0"
+    assert 'os.environ["KERAS_BACKEND"] = "torch"' in cell
+
+
+def test_cells_come_with_their_setup_in_file_order(project):
+    rel = project.snippet("l/a.py", '''
+        """Docstring only describes the file."""
+        import math
+        # --8<-- [start:unused]
+        r = 2
+        # --8<-- [end:unused]
+        # --8<-- [start:area]
+        print(round(math.pi * r * r, 2))
+        # --8<-- [end:area]
+        # --8<-- [start:boom] raises=ZeroDivisionError
+        1 / 0
+        # --8<-- [end:boom]
+    ''')
+    project.write("snippets/l/helper.py", "X = 1\n")
+    engine = project.engine()
+    result = engine.results([rel])[rel]
+    page = "Intro\n\n=== \"Tab\"\n\n    ::: run l/a.py:area code-only\n\n::: run l/a.py:area\n\nThen\n\n::: run l/a.py:boom\n"
+    snippets = Snippets(engine.parse, {rel: result.meta}, lambda r: engine.resolve(r).parent, project.root)
+    nb = nbformat.reads(lesson_notebook(page, "T", snippets, "en", "https://x/", set()), 4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.source for c in code] == [
+        code[0].source,  # install / backend
+        "import math",  # hidden setup, docstring dropped
+        "r = 2",  # not on the page, but area needs it
+        "print(round(math.pi * r * r, 2))",
+        "1 / 0",
+    ]
+    assert code[3].outputs[0]["text"] == "12.57\n"  # the build's output comes along
+    assert code[4].metadata.tags == ["raises-exception"]
+    tab = next(c for c in nb.cells if c.cell_type == "markdown" and "**Tab**" in c.source)
+    assert "```python\nprint(round(" in tab.source  # the tab's copy is shown, not run twice
+
+
+@pytest.fixture(scope="module")
+def lesson5_notebook(site) -> Path:
+    return site / "notebooks/05-three-ways-to-build-a-model.ipynb"
+
+
+@pytest.mark.site
+def test_lesson_pages_link_their_notebook_and_colab(site, lesson5_notebook):
+    from bs4 import BeautifulSoup
+
+    for lang in ("", "en/"):
+        html = BeautifulSoup((site / lang / "lessons/05-three-ways-to-build-a-model/index.html").read_text(), "html.parser")
+        links = [a["href"] for a in html.select(".lesson-notebook a")]
+        assert (site / lang / "lessons/05-three-ways-to-build-a-model" / links[0]).resolve().is_file()
+        lang_dir = "en" if lang else "ko"
+        assert links[1] == ("https://colab.research.google.com/github/pytorch101-kr/pytorch101/blob/notebooks/"
+                            f"notebooks/{lang_dir}/05-three-ways-to-build-a-model.ipynb")
+    en = json.loads((site / "en/notebooks/05-three-ways-to-build-a-model.ipynb").read_text())
+    assert en["cells"][0]["source"][0].startswith("# Basic 5: Three ways")
+    assert "모델" in "".join(json.loads(lesson5_notebook.read_text())["cells"][0]["source"])
+
+
+@pytest.mark.site
+def test_lesson5_notebook_runs_top_to_bottom_in_a_fresh_kernel(lesson5_notebook, tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(lesson5_notebook, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    errors = [c for c in code if any(o.output_type == "error" for o in c.outputs)]
+    assert [c.source for c in errors] == [c.source for c in code if "raises-exception" in c.metadata.get("tags", [])]
+    assert errors and "mat1 and mat2 shapes cannot be multiplied" in errors[0].outputs[-1].evalue
+    # Keras prints its summary through rich, which Jupyter shows as display data.
+    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for c in code for o in c.outputs)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # and colours it
+    assert "Total params: 7,141" in text and "parameters: 50762" in text
+    torchinfo = next(c for c in code if "\nsummary(net" in c.source)
+    assert "Total params: 7,141" in torchinfo.outputs[0].data["text/plain"]  # Jupyter shows the returned table
