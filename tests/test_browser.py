@@ -33,7 +33,7 @@ MISSING_CHROMIUM = (
 # The deployed site lives at site_url. Pages link relatively, but the 404
 # pages link from its path, and the sitemaps name full URLs (Material's
 # language menu looks the reader's page up in the other language's sitemap).
-SITE_URL = re.search(r"^site_url: (\S+)", (ROOT / "mkdocs.yml").read_text(), re.M).group(1)
+SITE_URL = re.search(r'^site_url: .*"(https://[^"]+)"', (ROOT / "mkdocs.yml").read_text(), re.M).group(1)  # the default of !ENV [SITE_URL, ...]
 SITE_PREFIX = urlsplit(SITE_URL).path
 
 
