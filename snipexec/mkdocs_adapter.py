@@ -92,11 +92,12 @@ def _report_timings(engine: Engine, results: dict) -> None:
     rows = sorted(results.values(), key=lambda r: -r.seconds)
     lines = [f"{r.seconds:8.2f} s  {'ran   ' if not r.cached else 'cached'}  {r.path}" for r in rows]
     (engine.cache.root / "timings.txt").write_text("seconds    source  snippet\n" + "\n".join(lines) + "\n")
-    ran = [r for r in rows if not r.cached]
+    ran = [line for line, r in zip(lines, rows) if not r.cached]
     log.info("snipexec: %d snippet files, %d ran, %d from cache; slowest first:", len(rows), len(ran), len(rows) - len(ran))
-    for line in lines[:5]:
+    shown = ran or lines[:5]  # what just ran, else the costliest
+    for line in shown:
         log.info("  %s", line)
-    if len(lines) > 5:
+    if len(lines) > len(shown):
         log.info("  ... all %d in %s", len(lines), engine.cache.root / "timings.txt")
 
 

@@ -112,7 +112,9 @@ def workflow_problems(folder: Path) -> list[str]:
             elif isinstance(jperms, dict):
                 written = {k for k, v in jperms.items() if is_write(v)}
                 deploys = any(uses(s, "actions/deploy-pages") for s in steps(job))
-                if written and not (deploys and written <= WRITE_ALLOWED_IN_DEPLOY):
+                pushes_notebooks = jname == "notebooks" and written == {"contents"} and not any(
+                    uses(s, "actions/checkout") for s in steps(job))  # pushes built files only, runs no repo code
+                if written and not (deploys and written <= WRITE_ALLOWED_IN_DEPLOY) and not pushes_notebooks:
                     problems.append(f"{where}: write permissions {sorted(written)} outside the Pages deploy job")
             for s in steps(job):
                 if uses(s, "actions/checkout") and (s.get("with") or {}).get("persist-credentials") is not False:
@@ -279,6 +281,8 @@ BREAKAGES = [
      "          TEST_EXTRAS: test,actionlint\n          TOKEN: ${{ secrets.GITHUB_TOKEN }}\n", "uses secrets"),
     (TEST_WF, "'snippets/**', ", "", "cache key does not hash"),
     (PAGES_WF, GPU_RUNS_ON, "runs-on: gpu", "not the repository variable"),
+    (PAGES_WF, "      contents: write # the only write", "      pull-requests: write\n      contents: write # the only write",
+     "write permissions"),
     (PAGES_WF, GPU_RUNS_ON, "runs-on: ${{ vars.OTHER || 'gpu' }}", "different runner labels"),
     (PAGES_WF, "sys.exit(0 if torch.cuda.is_available()", "sys.exit(0 if True", "no CUDA check"),
     (PAGES_WF, "      - name: make build\n        run: make build\n",
