@@ -1,9 +1,10 @@
-"""BREAKER: reproducers for bugs found by trying to break the snippet engine.
+"""Reproducers from an adversarial pass over the engine (odd output, hostile
+snippets, interrupted builds). Each states what the engine must do.
 
-Every test here states what the engine *should* do and is marked
-``xfail(strict=True)`` because, on the ``breaker`` branch, it does not. When a
-bug is fixed its test starts passing, strict xfail turns that into a failure,
-and the marker should then be removed. Severity is in each reason.
+The few still marked ``known_limit`` are limits we document rather than fix
+(reads that bypass Python's ``open``, which snippets declare with
+``# snipexec: data=``; a snippet killing the forkserver). They are strict
+xfails: if one starts passing, the marker must go.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from snipexec.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def bug(reason: str):
-    return pytest.mark.xfail(strict=True, reason=f"BREAKER bug: {reason}")
+def known_limit(reason: str):
+    return pytest.mark.xfail(strict=True, reason=f"known limit: {reason}")
 
 
 def cell(name: str, body: str, opts: str = "") -> str:
@@ -202,7 +203,7 @@ def test_killed_build_leaves_no_snippet_running(project, tmp_path):
     assert stopped and not survived, f"stopped on SIGINT: {stopped}, snippet survived SIGKILL of the build: {survived}"
 
 
-@bug("MEDIUM: data read by C/C++ readers, sqlite, subprocesses or directory listings is not a dependency: stale output after the data changes")
+@known_limit("MEDIUM: data read by C/C++ readers, sqlite, subprocesses or directory listings is not a dependency: stale output after the data changes")
 @pytest.mark.parametrize("body", [
     'import torch\nprint(torch.from_file("d.bin", size=2, dtype=torch.uint8).tolist())',
     'import glob\nprint(sorted(glob.glob("imgs/*")))',
@@ -236,7 +237,7 @@ def test_data_file_with_a_future_mtime_is_a_dependency(project):
 # --- low ----------------------------------------------------------------
 
 
-@bug("LOW: one snippet that kills the forkserver fails the other snippets running at that moment (exit code 255)")
+@known_limit("LOW: one snippet that kills the forkserver fails the other snippets running at that moment (exit code 255)")
 def test_a_snippet_killing_its_parent_does_not_fail_its_neighbour(project):
     project.snippet("killer.py", "import os, signal, time\n" + cell("x", "time.sleep(1)\nos.kill(os.getppid(), signal.SIGKILL)"))
     project.snippet("victim.py", "import time\n" + cell("x", "time.sleep(4)\nprint('done')"))
