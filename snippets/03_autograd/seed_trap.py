@@ -1,7 +1,7 @@
 """Lesson 3: the original series' bug, torch.manual_seed = 1120, in a file of its own.
 
-Assigning replaces the function with an int for this whole process, so nothing
-else may run after it.
+Assigning replaces the function with an int for the whole process (or notebook
+kernel); the last cell puts the real function back.
 """
 import torch
 
@@ -16,7 +16,15 @@ print(b)
 print("same numbers:", torch.equal(a, b))
 # --8<-- [end:seed_trap]
 
-# This cell fails on purpose, so it is the file's last one.
+# This cell fails on purpose: a plain `python seed_trap.py` stops here.
 # --8<-- [start:seed_call] raises=TypeError
 torch.manual_seed(1120)  # the function is gone
 # --8<-- [end:seed_call]
+
+# --8<-- [start:seed_fix]
+torch.manual_seed = torch.random.manual_seed  # the same function lives on in torch.random
+torch.manual_seed(1120)
+a = torch.rand(3)
+torch.manual_seed(1120)
+print("same numbers:", torch.equal(a, torch.rand(3)))
+# --8<-- [end:seed_fix]

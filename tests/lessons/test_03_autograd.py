@@ -60,6 +60,7 @@ def test_assigning_manual_seed_sets_no_seed(lesson):
     assert lines[0] == "<class 'int'>"
     assert lines[1] != lines[2] and lines[3] == "same numbers: False"
     assert cells["seed_call"].exception == "TypeError: 'int' object is not callable"
+    assert cells["seed_fix"].output == "same numbers: True\n"  # the real function is back
     assert callable(torch.manual_seed)
 
 
@@ -67,6 +68,12 @@ def test_the_trap_lives_in_its_own_file():
     for path in (ROOT / "snippets").glob("0[1-4]_*/*.py"):
         if path.name != "seed_trap.py":
             assert not re.search(r"torch\.manual_seed\s*=[^=]", path.read_text()), path
+
+
+def test_the_trap_file_leaves_torch_as_it_found_it(objects):
+    # The lesson's notebook runs every file in one kernel: the regression after the trap needs the real seed.
+    ns = objects("03_autograd/seed_trap.py")
+    assert ns["torch"].manual_seed is ns["torch"].random.manual_seed
 
 
 def test_regression_by_hand_and_with_sgd(lesson, objects):
