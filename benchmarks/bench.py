@@ -223,6 +223,11 @@ def make_markdown_exec_project(project: Path, dst: Path) -> Path:
         for d in directives.find(text):
             out.append(text[last : d.start])
             folder = (snippets / d.path).parent
+            if d.indent:  # a second look inside a tab: shown, not run (as our notebooks do)
+                code = parse(snippets / d.path).cell(d.cell).source
+                out.append(textwrap.indent(f"```python\n{code}```\n", d.indent))
+                last = d.end
+                continue
             blocks = []
             for c in _file_cells_until(snippets, d.path, d.cell, done):
                 code = c.source
@@ -262,6 +267,11 @@ def make_jupyter_project(project: Path, dst: Path) -> Path:
         body = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
         found = directives.find(body)
         for d in found:
+            if d.indent:  # a second look inside a tab: shown, not run (as our notebooks do)
+                code = parse(snippets / d.path).cell(d.cell).source
+                nb.cells.append(nbformat.v4.new_markdown_cell(body[last : d.start] + f"```python\n{code}```\n"))
+                last = d.end
+                continue
             nb.cells.append(nbformat.v4.new_markdown_cell(body[last : d.start]))
             folder = (snippets / d.path).parent
             for c in _file_cells_until(snippets, d.path, d.cell, done):
