@@ -6,10 +6,11 @@ import torch
 import torch.nn as nn
 from nets import DigitsMLP, digits_loader
 
+
+# --8<-- [start:epoch]
 loss_fn = nn.CrossEntropyLoss()
 
 
-# --8<-- [start:epoch]
 def train_one_epoch(model, loader, optimizer):
     model.train()
     total = 0.0
