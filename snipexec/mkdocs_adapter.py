@@ -120,7 +120,7 @@ def on_page_markdown(markdown, page, config, files):
     date = last_changed(sources, Path(config.config_file_path).parent, _state["dates"])
     if date:
         page.meta["revision_date"] = date
-    if used and "notebooks" in (config.extra or {}) and _state["results"] is not None:
+    if used and "notebooks" in (config.extra or {}):
         _add_notebook(markdown, page, config, files, engine)
     return rendered
 
@@ -128,14 +128,14 @@ def on_page_markdown(markdown, page, config, files):
 def _add_notebook(markdown, page, config, files, engine):
     """The page as a notebook next to it; links for the page template in page.meta.notebook."""
     settings = config.extra["notebooks"] or {}
-    results = _state["results"]
+    results = _state["results"] or {}  # none with execution switched off: code without outputs
     lang = config.theme.get("language", "en")
     snippets = Snippets(
         parse=engine.parse,
         metas={rel: r.meta for rel, r in results.items()},
         folder=lambda rel: engine.resolve(rel).parent,
         project_root=engine.project_root,
-        figures=lambda rel, cell: results[rel].cells[cell].figures,
+        figures=lambda rel, cell: results[rel].cells[cell].figures if rel in results else [],
     )
     root = Path(config.config_file_path).parent
     text = lesson_notebook(markdown, page.title, snippets, lang, page.canonical_url or page.url,
