@@ -8,7 +8,6 @@ xfails: if one starts passing, the marker must go.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal

@@ -177,7 +177,7 @@ def test_a_build_killed_mid_run_leaves_no_half_entry(project, counted):
 
 def test_two_builds_at_once_share_the_cache_and_run_each_file_once(project, counted):
     make, runs = counted
-    rel = make("import time\ntime.sleep(1)\nprint('shared')")
+    make("import time\ntime.sleep(1)\nprint('shared')")
     procs = [_cli(project), _cli(project)]
     outs = [p.communicate(timeout=120)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
