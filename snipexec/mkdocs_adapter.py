@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 from snipexec.directives import DirectiveError
 from snipexec.directives import find as find_directives
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
+from snipexec.runner import start_forkserver
 from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
@@ -46,6 +47,13 @@ def _engine(config) -> Engine:
     if engine is None or engine.snippets_dir != snippets:
         engine = _state["engine"] = Engine(snippets, project_root=root)
     return engine
+
+
+def on_startup(command, dirty):
+    """Under `mkdocs serve`, start the snippet forkserver now (torch loads in that process, not
+    this one), so the first edit re-runs in milliseconds instead of waiting for torch."""
+    if command == "serve" and _execution_on():
+        start_forkserver()
 
 
 def _execution_on() -> bool:

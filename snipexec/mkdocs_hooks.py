@@ -4,4 +4,6 @@ MkDocs executes a hooks file afresh for every config it loads, so the
 adapter (and the state shared by the Korean and English builds) lives in
 the importable module ``snipexec.mkdocs_adapter``.
 """
-from snipexec.mkdocs_adapter import on_files, on_page_content, on_page_markdown, on_post_build  # noqa: F401
+from snipexec.mkdocs_adapter import (  # noqa: F401
+    on_files, on_page_content, on_page_markdown, on_post_build, on_startup,
+)

@@ -65,6 +65,11 @@ def _forkserver():
     return _context
 
 
+def start_forkserver() -> None:
+    """Start the server ahead of the first snippet; it preloads in the background."""
+    _forkserver()
+
+
 @dataclass
 class CellRun:
     name: str
