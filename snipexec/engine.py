@@ -141,7 +141,7 @@ class Engine:
         if self.force and job["rel"] not in self._forced:
             return None
         hit = self.cache.lookup(job["path"], job["key"])
-        return self._from_entry(job["rel"], *hit, cached=True) if hit else None
+        return self._from_meta(job["rel"], *hit, cached=True) if hit else None
 
     def _run(self, job: dict) -> FileResult:
         rel, path = job["rel"], job["path"]
@@ -158,7 +158,7 @@ class Engine:
                 result.error = run.error
                 return result  # failures are never cached; the job folder is kept for a look
             entry = self.cache.store(path, job["key"], job_dir, meta)
-            return self._from_entry(rel, entry, meta, cached=False)
+            return self._from_meta(rel, entry, meta, cached=False)
 
     def _meta(self, rel: str, run: FileRun) -> dict:
         cells = []
@@ -195,9 +195,6 @@ class Engine:
         }
         ok = all(c.status in ("ok", "raised") for c in cells.values())
         return FileResult(rel, ok, cached, meta["seconds"], cells, meta)
-
-    def _from_entry(self, rel: str, entry: Path, meta: dict, cached: bool) -> FileResult:
-        return self._from_meta(rel, entry, meta, cached)
 
     # --- helpers for callers ----------------------------------------------
     @staticmethod

@@ -25,11 +25,11 @@ from mkdocs.utils import get_relative_url
 from snipexec.directives import DirectiveError
 from snipexec.directives import find as find_directives
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
-from snipexec.runner import start_forkserver
 from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
 from snipexec.revision import file_dates, last_changed
+from snipexec.runner import start_forkserver
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
@@ -162,13 +162,12 @@ def on_page_content(html, page, config, files):
     return unstash(html, _state["stash"].pop(page.file.src_uri, {}))
 
 
-def _check_twins(main_docs: Path, other_docs: Path, main_lang: str, other_lang: str) -> None:
+def _check_twins(root: Path, main_docs: Path, other_docs: Path, main_lang: str, other_lang: str) -> None:
     """Every page needs its twin: the language menu links to the same path in the other language."""
     def pages(d):
         return {p.relative_to(d) for p in d.rglob("*.md")}
 
     ours, theirs = pages(main_docs), pages(other_docs)
-    root = Path.cwd()
     for missing, have, docs, lang in ((ours - theirs, main_docs, other_docs, other_lang), (theirs - ours, other_docs, main_docs, main_lang)):
         for rel in sorted(missing):
             log.warning("missing translation: %s has no '%s' twin %s",
@@ -185,7 +184,7 @@ def on_post_build(config):
 
         site_dir = os.path.join(config.site_dir, lang)
         sub = load_config(str(root / config_file), site_dir=site_dir, strict=config.strict)
-        _check_twins(Path(config.docs_dir), Path(sub.docs_dir), config.theme.get("language"), lang)
+        _check_twins(root, Path(config.docs_dir), Path(sub.docs_dir), config.theme.get("language"), lang)
         _state["nested"] = True
         try:
             sub.plugins.on_startup(command="build", dirty=False)
