@@ -28,8 +28,9 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
+# --dirty: a rebuild redoes only the pages whose inputs changed (snipexec tracks snippets, config, nav, theme).
 serve: $(VENV)/.site-installed
-	SITE_URL=http://127.0.0.1:$(PORT)/ SITE_URL_EN=http://127.0.0.1:$(PORT)/en/ NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+	SITE_URL=http://127.0.0.1:$(PORT)/ SITE_URL_EN=http://127.0.0.1:$(PORT)/en/ NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT) --livereload
 
 build: $(VENV)/.site-installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict

@@ -137,7 +137,7 @@ def serve_latency(project: Path, cache: Path, runs: int) -> list[float]:
     """Seconds from saving a snippet to the new output being served, minus that file's run time."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, env=env(SNIPEXEC_CACHE=str(cache), SITE_URL=f"http://127.0.0.1:{port}/", SITE_URL_EN=f"http://127.0.0.1:{port}/en/"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     url = f"http://127.0.0.1:{port}/{SERVE_PAGE}"

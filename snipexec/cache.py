@@ -111,14 +111,16 @@ def _probe_cuda() -> str:
     return f"cuda:{'+'.join(names)}:{cuda}" if names else "cpu"
 
 
+# The modules that decide what a run records; rendering and the MkDocs adapter do not.
+OUTPUT_MODULES = ("_preload.py", "cache.py", "capture.py", "cells.py", "child.py", "engine.py", "runner.py")
+
+
 @functools.lru_cache(maxsize=None)
 def engine_fingerprint() -> str:
     """The engine's own source: a change to how snippets run invalidates every entry."""
     h = hashlib.sha256(ENGINE_VERSION.encode())
-    for p in sorted(Path(__file__).parent.glob("*.py")):
-        if p.name in ("mkdocs_hooks.py", "mkdocs_adapter.py", "__main__.py"):
-            continue  # adapters: they do not change outputs
-        h.update(p.name.encode() + p.read_bytes())
+    for name in OUTPUT_MODULES:
+        h.update(name.encode() + (Path(__file__).parent / name).read_bytes())
     return h.hexdigest()[:16]
 
 

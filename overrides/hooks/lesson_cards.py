@@ -6,6 +6,7 @@ reading time and tags, all read from the lesson's own front matter and text.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -23,6 +24,18 @@ def reading_minutes(text: str, lang: str) -> int:
     else:
         minutes = len(text.split()) / 200  # words per minute
     return max(1, round(minutes + cells * 0.3))  # and a glance at each output
+
+
+def on_files(files, config):
+    """Under `mkdocs serve --dirty`, a card page is rebuilt when any lesson changed (its reading time)."""
+    pages = list(files.documentation_pages())
+    newest = max((os.path.getmtime(f.abs_src_path) for f in pages if f.src_uri.startswith("lessons/")), default=0)
+    for f in pages:
+        dest = f.abs_dest_path
+        if f.src_uri.endswith(".md") and os.path.isfile(dest) and os.path.getmtime(dest) < newest \
+                and MARKER in Path(f.abs_src_path).read_text(encoding="utf-8"):
+            os.utime(dest, ns=(0, 0))
+    return files
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -1,0 +1,126 @@
+"""`make serve` (mkdocs serve --dirty): a rebuild redoes only what changed, and the site stays whole."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS = ROOT / "snipexec/mkdocs_hooks.py"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    def __init__(self, root: Path, port: int):
+        self.root, self.url = root, f"http://127.0.0.1:{port}/"
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=30) as r:  # waits while a rebuild runs
+            return r.read().decode("utf-8")
+
+    def wait_for(self, path: str, text: str, timeout: float = 60) -> str:
+        deadline = time.time() + timeout
+        body = ""
+        while time.time() < deadline:
+            try:
+                body = self.get(path)
+                if text in body:
+                    return body
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{path} never showed {text!r}; last body ends {body[-300:]!r}")
+
+    def search(self, lang_prefix: str = "") -> list[dict]:
+        return json.loads(self.get(f"{lang_prefix}search/search_index.json"))["docs"]
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.root / rel
+        time.sleep(0.05)  # a distinct mtime from the last build
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def served(tmp_path):
+    """Two languages, two pages each, two snippets; served the way `make serve` serves the real site."""
+    root = tmp_path / "site-src"
+    for lang, (a, b) in {"ko": ("가 페이지", "나 페이지"), "en": ("Page A", "Page B")}.items():
+        (root / "docs" / lang).mkdir(parents=True)
+        (root / "docs" / lang / "a.md").write_text(f"# {a}\n\n::: run a.py:show\n", encoding="utf-8")
+        (root / "docs" / lang / "b.md").write_text(f"# {b}\n\n::: run b.py:show\n", encoding="utf-8")
+    (root / "snippets").mkdir()
+    for name in ("a", "b"):
+        (root / "snippets" / f"{name}.py").write_text(
+            f"# --8<-- [start:show]\nprint('{name} says one')\n# --8<-- [end:show]\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        f"site_name: t\ndocs_dir: docs/ko\nstrict: true\ntheme: {{name: material, language: ko}}\nhooks: [{HOOKS}]\n"
+        "plugins: [search]\nmarkdown_extensions: [pymdownx.superfences]\nnav: [{첫째: a.md}, {둘째: b.md}]\n"
+        "extra: {snipexec: {snippets: snippets, translations: {en: mkdocs.en.yml}}}\n", encoding="utf-8")
+    (root / "mkdocs.en.yml").write_text(
+        "INHERIT: mkdocs.yml\ndocs_dir: docs/en\ntheme: {name: material, language: en}\n"
+        "nav: [{First: a.md}, {Second: b.md}]\n", encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SNIPEXEC_CACHE": str(tmp_path / "cache")}
+    log = open(tmp_path / "serve.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    site = Served(root, port)
+    try:
+        site.wait_for("a/", "a says one", timeout=120)
+        yield site
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+        print((tmp_path / "serve.log").read_text())  # shown when a test fails
+
+
+def _pages(entries: list[dict]) -> set[str]:
+    return {e["location"].split("#")[0] for e in entries}
+
+
+def test_a_snippet_edit_shows_in_both_languages_and_search_stays_whole(served):
+    served.edit("snippets/a.py", "a says one", "a says two")
+    served.wait_for("a/", "a says two")
+    served.wait_for("en/a/", "a says two")
+    assert "b says one" in served.get("b/")
+
+    ko, en = served.search(), served.search("en/")
+    assert _pages(ko) == _pages(en) == {"a/", "b/"}  # pages not rebuilt keep their entries
+    assert any("a says two" in e["text"] for e in ko) and not any("a says one" in e["text"] for e in ko)
+    assert any("나 페이지" in e["title"] for e in ko)
+    assert not any("페이지" in e["title"] + e["text"] for e in en)  # no Korean in the English index
+
+
+def test_config_and_page_edits_rebuild_the_pages_they_touch(served):
+    served.edit("mkdocs.yml", "{둘째: b.md}", "{두번째 강좌: b.md}")
+    served.wait_for("a/", "두번째 강좌")  # the nav on a page whose own file did not change
+    served.edit("docs/en/b.md", "# Page B", "# Page B, revised")
+    served.wait_for("en/b/", "Page B, revised")
+    assert "Page B, revised" in json.dumps(served.search("en/"))
+
+
+def test_a_failing_snippet_is_reported_and_the_fix_shows(served, tmp_path):
+    served.edit("snippets/b.py", "print('b says one')", "print('b says one')\n1 / 0")
+    log = tmp_path / "serve.log"
+    deadline = time.time() + 60
+    while "ZeroDivisionError" not in log.read_text() and time.time() < deadline:
+        time.sleep(0.1)
+    assert "b.py:3 in cell 'show': unexpected exception: ZeroDivisionError" in log.read_text()
+    served.edit("snippets/b.py", "1 / 0", "print('b fixed')")
+    served.wait_for("b/", "b fixed")
+    served.wait_for("en/b/", "b fixed")
