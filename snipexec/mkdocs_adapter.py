@@ -14,10 +14,12 @@ in parallel, before any page renders; a failure stops the build (and
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
+import posixpath
+import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import load_config
@@ -25,6 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 from watchdog.observers.polling import PollingObserver
 
 from snipexec import mkdocs_incremental as incremental
@@ -40,7 +43,8 @@ from snipexec.runner import start_forkserver
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
 _state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None,
-                "dirty": False, "page_snippets": {}, "files": {}}
+                "dirty": False, "page_snippets": {}, "files": {}, "notebooks": {}, "pending_notebooks": {},
+                "notebook_inputs": {}}
 
 
 def _settings(config) -> dict:
@@ -61,6 +65,12 @@ def on_config(config):
     """Every build (and serve rebuild) makes new Jinja environments. Two costs are the same each time and
     are kept instead: compiling Material's templates (Jinja's own bytecode cache, on disk; about 0.2 s
     per language) and walking its 14,000 theme files for static assets (about 0.1 s per language)."""
+    notebook_views = config.plugins.get("mkdocs-jupyter")
+    if notebook_views:  # its cache evicts what the last build did not use: one folder per language
+        for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):  # a line per page and build
+            logging.getLogger(name).setLevel(logging.WARNING)
+        notebook_views.config["cache_dir"] = str(Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter"
+                                                 / config.theme.get("language", "en"))
     theme = config.theme
     if getattr(theme, "keeps_template_work", False):
         return config
@@ -122,6 +132,9 @@ def on_serve(server, config, builder):
     # What the pages are made of besides docs_dir: the snippets, and each translation's config and pages.
     root = Path(config.config_file_path).parent
     server.watch(str(_engine(config).snippets_dir))
+    notebooks = _engine(config).cache.root / "notebooks"
+    if notebooks.is_dir():  # notebooks written after a rebuild start the next one
+        server.watch(str(notebooks))
     for config_file in (_settings(config).get("translations") or {}).values():
         server.watch(str(root / config_file))
         server.watch(load_config(str(root / config_file)).docs_dir)
@@ -133,41 +146,47 @@ def _execution_on() -> bool:
     return os.environ.get("SNIPEXEC_EXECUTE", "1") != "0"
 
 
+@event_priority(10)  # before mkdocs-jupyter, which turns the generated notebooks into notebook views
 def on_files(files, config):
     engine = _engine(config)
     if not _state["nested"]:
         _state["dates"] = file_dates(Path(config.config_file_path).parent)  # once for both languages
-    if not _execution_on():
-        _state["results"], _state["figures"] = None, {}
-        return files
-    wanted = []
-    uses = _state["page_snippets"][config.config_file_path] = {}
+        _state["pending_notebooks"] = {}
+    pages, wanted = {}, []  # src_uri -> (front matter, body, directives)
     for f in files.documentation_pages():
         if not f.src_uri.endswith(".md"):
             continue
+        text = Path(f.abs_src_path).read_text(encoding="utf-8")
+        body, meta = get_data(text)
         try:
-            for d in find_directives(Path(f.abs_src_path).read_text(encoding="utf-8"), f.src_uri):
+            found = find_directives(text, f.src_uri)  # line numbers of the file, front matter included
+            for d in found:
                 engine.resolve(d.path)  # a missing file is named with the page line that asks for it
-                wanted.append(d.path)
-                uses.setdefault(f.src_uri, []).append(d.path)
         except SnippetNotFound as e:
             raise PluginError(f"{f.src_uri}:{d.line}: {e}") from None
         except DirectiveError as e:
             raise PluginError(str(e)) from None
-    try:
-        results = engine.results(wanted)
-        engine.raise_for_failures(results)
-    except (SnippetFailure, SnippetNotFound, FileNotFoundError, ValueError) as e:
-        raise PluginError(f"snippet failed:\n{e}") from None
-    if not _state["nested"]:
-        _report_timings(engine, results)
-    _state["results"] = results
-    _state["figures"] = {}
-    for result in results.values():
-        for fig, name in public_figures(result).items():
-            f = File.generated(config, f"{FIGURES_DIR}/{name}", abs_src_path=str(fig))
-            files.append(f)
-            _state["figures"][fig] = f
+        if found:
+            pages[f.src_uri] = (meta, body, found)
+            wanted += [d.path for d in found]
+    _state["page_snippets"][config.config_file_path] = {src: [d.path for d in p[2]] for src, p in pages.items()}
+    _state["results"], _state["figures"] = None, {}
+    if _execution_on():
+        try:
+            results = engine.results(wanted)
+            engine.raise_for_failures(results)
+        except (SnippetFailure, SnippetNotFound, FileNotFoundError, ValueError) as e:
+            raise PluginError(f"snippet failed:\n{e}") from None
+        if not _state["nested"]:
+            _report_timings(engine, results)
+        _state["results"] = results
+        for result in results.values():
+            for fig, name in public_figures(result).items():
+                f = File.generated(config, f"{FIGURES_DIR}/{name}", abs_src_path=str(fig))
+                files.append(f)
+                _state["figures"][fig] = f
+    if "notebooks" in (config.extra or {}):
+        _add_notebooks(files, config, engine, pages)
     return files
 
 
@@ -180,9 +199,8 @@ def _page_inputs(config):
     def inputs(src_uri: str):
         used = dict.fromkeys(uses.get(src_uri, []))
         sources = [Path(config.docs_dir) / src_uri] + [engine.snippets_dir / p for p in used]
-        # As JSON: a fresh run's meta and the same meta read back from the cache must compare equal.
-        return json.dumps([(rel, results[rel].meta if rel in results else None) for rel in used],
-                          sort_keys=True, default=str), last_changed(sources, root, _state["dates"])
+        return [(rel, results[rel].meta if rel in results else None) for rel in used], \
+            last_changed(sources, root, _state["dates"])
 
     return inputs
 
@@ -215,6 +233,9 @@ def _report_timings(engine: Engine, results: dict) -> None:
 
 
 def on_page_markdown(markdown, page, config, files):
+    if not page.file.src_uri.endswith(".md"):  # a notebook view: mkdocs-jupyter renders it
+        page.meta["search"] = {"exclude": True}  # its lesson page is what search should find
+        return markdown
     engine = _engine(config)
     figures = _state["figures"]
 
@@ -233,14 +254,13 @@ def on_page_markdown(markdown, page, config, files):
     date = last_changed(sources, Path(config.config_file_path).parent, _state["dates"])
     if date:
         page.meta["revision_date"] = date
-    if used and "notebooks" in (config.extra or {}):
-        _add_notebook(markdown, page, config, files, engine)
+    _link_notebook(page, config, files)
     return rendered
 
 
-def _add_notebook(markdown, page, config, files, engine):
-    """The page as a notebook next to it; links for the page template in page.meta.notebook."""
-    settings = config.extra["notebooks"] or {}
+def _add_notebooks(files, config, engine, pages) -> None:
+    """Each page that runs snippets, as a notebook (written under the cache folder, so mkdocs-jupyter,
+    which reads notebooks from disk, can render a notebook view of it)."""
     results = _state["results"] or {}  # none with execution switched off: code without outputs
     lang = config.theme.get("language", "en")
     snippets = Snippets(
@@ -250,16 +270,61 @@ def _add_notebook(markdown, page, config, files, engine):
         project_root=engine.project_root,
         figures=lambda rel, cell: results[rel].cells[cell].figures if rel in results else [],
     )
-    root = Path(config.config_file_path).parent
-    text = lesson_notebook(markdown, page.title, snippets, lang, page.canonical_url or page.url,
-                           declared_dependencies(root / "pyproject.toml"))
-    name = Path(page.file.src_uri).with_suffix(".ipynb").name
-    f = File.generated(config, f"notebooks/{name}", content=text)
-    files.append(f)
-    page.meta["notebook"] = {"download": get_relative_url(f.url, page.url), "name": name}
+    declared = declared_dependencies(Path(config.config_file_path).parent / "pyproject.toml")
+    # A plain File with its own src_dir, not File.generated: mkdocs-jupyter's view finds the notebook
+    # through src_dir, which a generated file lacks.
+    src_dir = engine.cache.root / "notebooks" / lang
+    folder = src_dir / "notebooks"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = _state["notebooks"][config.config_file_path] = {}
+    for src_uri, (meta, body, found) in pages.items():
+        title = meta.get("title") or next(iter(re.findall(r"^#\s+(.+)$", body, re.M)), Path(src_uri).stem)
+        url = urljoin(config.site_url or "", files.get_file_from_path(src_uri).url)
+        name = Path(src_uri).with_suffix(".ipynb").name
+        path = folder / name
+        names[src_uri] = name
+        used = sorted({d.path for d in found})
+        inputs = incremental.digest(body, title, url, sorted(declared), [snippets.metas.get(rel) for rel in used],
+                                    [os.stat(engine.resolve(rel)).st_mtime_ns for rel in used])
+        if _state["notebook_inputs"].get(path) == inputs and path.is_file():
+            continue  # same page, same snippets, same outputs: the same notebook
+        text = lesson_notebook(body, title, snippets, lang, url, declared)
+        if path.is_file() and path.read_text(encoding="utf-8") == text:  # unchanged: its view is not rebuilt
+            _state["notebook_inputs"][path] = inputs
+        elif _state["dirty"] and path.is_file():
+            # Rendering a notebook view costs ~0.5 s; under `make serve` the lesson page comes first, and
+            # the new notebook is written after this build, so its view follows in the next rebuild.
+            _state["pending_notebooks"][path] = (text, inputs)
+        else:
+            _write_notebook(path, text, inputs)
+    for name in names.values():
+        files.append(File(f"notebooks/{name}", str(src_dir), config.site_dir, config.use_directory_urls))
+
+
+def _write_notebook(path: Path, text: str, inputs: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    _state["notebook_inputs"][path] = inputs
+
+
+def _link_notebook(page, config, files) -> None:
+    """Links for the page template (page.meta.notebook): the notebook view, the .ipynb, Colab."""
+    name = _state["notebooks"].get(config.config_file_path, {}).get(page.file.src_uri)
+    if not name:
+        return
+    nb = files.get_file_from_path(f"notebooks/{name}")
+    links = {"name": name}
+    if nb.is_documentation_page():  # mkdocs-jupyter made it a page; include_source puts the .ipynb beside it
+        links["view"] = get_relative_url(nb.url, page.url)
+        links["download"] = get_relative_url(posixpath.join(posixpath.dirname(nb.dest_uri), name), page.url)
+    else:
+        links["download"] = get_relative_url(nb.url, page.url)
+    settings = config.extra["notebooks"] or {}
     if settings.get("repo"):
-        path = f"{settings.get('path', 'notebooks')}/{lang}/{name}"
-        page.meta["notebook"]["colab"] = colab_url(settings["repo"], settings.get("branch", "notebooks"), path)
+        path = f"{settings.get('path', 'notebooks')}/{config.theme.get('language', 'en')}/{name}"
+        links["colab"] = colab_url(settings["repo"], settings.get("branch", "notebooks"), path)
+    page.meta["notebook"] = links
 
 
 def on_page_content(html, page, config, files):
@@ -303,6 +368,8 @@ def _build_translations(config):
         finally:
             _state["nested"] = False
             sub.plugins.on_shutdown()
+    for path, (text, inputs) in _state["pending_notebooks"].items():  # watched under serve: the next rebuild
+        _write_notebook(path, text, inputs)
 
 
 on_post_build = CombinedEvent(_search_index_whole, _build_translations)

@@ -15,6 +15,7 @@ every page are kept here, per language, and the index is written whole.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -60,12 +61,9 @@ def enable() -> None:
         logger.addFilter(_DirtyNotice())
 
 
-def _hash(*parts) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else repr(part).encode())
-        h.update(b"\0")
-    return h.hexdigest()
+def digest(*parts) -> str:
+    """A stable digest of plain data (as JSON: a fresh run's meta equals the same meta read from the cache)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _config_files(config) -> list[Path]:
@@ -100,8 +98,8 @@ def site_fingerprint(config, files, nav) -> str:
     for f in files.documentation_pages():
         if f.abs_src_path and f.src_uri.endswith(".md"):
             front_matter.append((f.src_uri, get_data(Path(f.abs_src_path).read_text(encoding="utf-8"))[1]))
-    return _hash(
-        [p.read_bytes() for p in _config_files(config)],
+    return digest(
+        [hashlib.sha256(p.read_bytes()).hexdigest() for p in _config_files(config)],
         _nav_items(nav.items),
         _tree_stat(config.theme.custom_dir),
         sorted((m.__file__, os.stat(m.__file__).st_mtime_ns) for m in (config.hooks or {}).values()),
@@ -124,7 +122,7 @@ def mark_stale(config, files, nav, page_inputs) -> int:
 
 
 def fingerprint(site: SiteState, file, page_inputs) -> str:
-    return _hash(site.site_fingerprint, page_inputs(file.src_uri))
+    return digest(site.site_fingerprint, page_inputs(file.src_uri))
 
 
 def record(config, page, page_inputs) -> None:

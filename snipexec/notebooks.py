@@ -48,12 +48,14 @@ TEXT = {
         "사이트 빌드와 같은 버전으로 설치하고, Keras가 파이토치 위에서 돌도록 설정합니다.",
         "source": "이 노트북은 [사이트의 강좌 페이지]({url})에서 자동으로 만들어졌습니다. 사이트의 출력은 {stamp}에서 "
         "실행한 결과입니다.",
+        "no_stamp": "사이트 빌드",  # execution switched off: no run to describe
     },
     "en": {
         "setup": "Run this first on Colab or in a fresh environment: it installs what this lesson needs and Colab "
         "lacks, at the versions the site was built with, and makes Keras run on PyTorch.",
         "source": "This notebook was generated from [the lesson page]({url}). The outputs on the site were produced "
         "with {stamp}.",
+        "no_stamp": "the site's build",
     },
 }
 
@@ -217,7 +219,7 @@ def lesson_notebook(markdown: str, title: str, snippets: Snippets, lang: str, pa
         torch_versions = sorted({m["torch"] for m in metas if m.get("torch")})
         devices = sorted({m.get("device", "CPU") for m in metas})
         stamp = ", ".join([f"torch {v}" for v in torch_versions] + devices)
-    intro = f"# {title}\n\n" + text["source"].format(url=page_url, stamp=stamp or "the build")
+    intro = f"# {title}\n\n" + text["source"].format(url=page_url, stamp=stamp or text["no_stamp"])
     cells = [markdown_cell(intro), markdown_cell(text["setup"]), code_cell(install_cell(dists, declared), tags=["setup"])]
     emitted: dict[str, set[str]] = {rel: set() for rel in rels}
     written: set[str] = set()

@@ -194,6 +194,10 @@ def lesson_pages(site: Path) -> list[str]:
     return sorted(str(p.parent.relative_to(site)) + "/" for p in site.glob("**/lessons/*/index.html"))
 
 
+def notebook_views(site: Path) -> list[str]:
+    return sorted(str(p.parent.relative_to(site)) + "/" for p in site.glob("**/notebooks/*/index.html"))
+
+
 def search(tab: Tab, query: str) -> list[str]:
     """Type into the search box the way a reader does; the result links once they are in.
 
@@ -308,7 +312,7 @@ def test_code_annotation_opens_its_note(tab, lang):
 
 
 def test_no_console_errors_and_every_image_has_alt_text(tab, site):
-    pages = lesson_pages(site) + ["", "en/"]
+    pages = lesson_pages(site) + notebook_views(site) + ["", "en/"]
     assert len(pages) >= 4
     problems = []
     for path in pages:
@@ -321,6 +325,33 @@ def test_no_console_errors_and_every_image_has_alt_text(tab, site):
             if not (alt and alt.strip()):
                 problems.append(f"{path}: image without alt text: {img.get_attribute('src')}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_notebook_download_is_a_valid_notebook(tab, lang, tmp_path):
+    import nbformat
+
+    tab.goto(lang + LESSON)
+    with tab.page.expect_download() as download:
+        tab.page.locator(".lesson-notebook a[download]").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "05-three-ways-to-build-a-model.ipynb"
+    nb = nbformat.read(saved, as_version=4)
+    nbformat.validate(nb)
+    assert any(c.cell_type == "code" and c.get("outputs") for c in nb.cells)
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_notebook_view_shows_the_lesson_as_cells_with_outputs(tab, lang):
+    tab.goto(lang + LESSON)
+    first_output = tab.page.locator("article .snipexec-output").first.inner_text().splitlines()[0]
+    tab.page.locator(".lesson-notebook a.md-button").first.click()
+    tab.page.wait_for_url("**/notebooks/05-three-ways-to-build-a-model/")
+    tab.page.locator(".jp-Notebook .jp-CodeCell").first.wait_for()  # Material's instant loading swaps it in
+    assert tab.page.locator(".jp-Notebook .jp-CodeCell").count() > 5
+    assert first_output in tab.page.locator(".jp-Notebook").inner_text()
+    assert tab.errors == []
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -367,7 +398,7 @@ def test_no_serious_accessibility_violations(browser, server, site, scheme):
     context = offline_context(browser, server, color_scheme=scheme)
     page = context.new_page()
     problems = []
-    for path in lesson_pages(site) + ["", "en/", "no/such/page/"]:
+    for path in lesson_pages(site) + [v for v in notebook_views(site) if "/05-" in v] + ["", "en/", "no/such/page/"]:
         page.goto(server.url + path)
         page.wait_for_load_state("load")
         problems += [f"{path or '/'} [{scheme}]: {p}" for p in axe_violations(page)]

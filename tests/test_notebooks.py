@@ -79,25 +79,43 @@ def test_cells_come_with_their_setup_in_file_order(project):
     assert "```python\nprint(round(" in tab.source  # the tab's copy is shown, not run twice
 
 
+LESSON5 = "05-three-ways-to-build-a-model"
+
+
 @pytest.fixture(scope="module")
 def lesson5_notebook(site) -> Path:
-    return site / "notebooks/05-three-ways-to-build-a-model.ipynb"
+    return site / f"notebooks/{LESSON5}/{LESSON5}.ipynb"
 
 
 @pytest.mark.site
-def test_lesson_pages_link_their_notebook_and_colab(site, lesson5_notebook):
+def test_lesson_pages_link_their_notebook_view_download_and_colab(site, lesson5_notebook):
     from bs4 import BeautifulSoup
 
     for lang in ("", "en/"):
-        html = BeautifulSoup((site / lang / "lessons/05-three-ways-to-build-a-model/index.html").read_text(), "html.parser")
-        links = [a["href"] for a in html.select(".lesson-notebook a")]
-        assert (site / lang / "lessons/05-three-ways-to-build-a-model" / links[0]).resolve().is_file()
+        page = site / lang / "lessons" / LESSON5
+        html = BeautifulSoup((page / "index.html").read_text(), "html.parser")
+        view, download, colab = [a["href"] for a in html.select(".lesson-notebook a")]
+        assert json.loads((page / download).resolve().read_text())["nbformat"] == 4
         lang_dir = "en" if lang else "ko"
-        assert links[1] == ("https://colab.research.google.com/github/pytorch101-kr/pytorch101/blob/notebooks/"
-                            f"notebooks/{lang_dir}/05-three-ways-to-build-a-model.ipynb")
-    en = json.loads((site / "en/notebooks/05-three-ways-to-build-a-model.ipynb").read_text())
+        assert colab == ("https://colab.research.google.com/github/pytorch101-kr/pytorch101/blob/notebooks/"
+                         f"notebooks/{lang_dir}/{LESSON5}.ipynb")
+        # The notebook view (mkdocs-jupyter) shows the same outputs the lesson page shows.
+        shown = BeautifulSoup((page / view / "index.html").resolve().read_text(), "html.parser")
+        assert shown.select(".jp-Notebook .jp-CodeCell")
+        outputs = " ".join(o.get_text() for o in shown.select(".jp-OutputArea-output"))
+        lesson_outputs = [o.get_text().strip() for o in html.select(".snipexec-output")]
+        assert lesson_outputs and all(o.splitlines()[0] in outputs for o in lesson_outputs[:5])
+        assert shown.select_one("html")["lang"] == lang_dir
+    en = json.loads((site / f"en/notebooks/{LESSON5}/{LESSON5}.ipynb").read_text())
     assert en["cells"][0]["source"][0].startswith("# Basic 5: Three ways")
     assert "모델" in "".join(json.loads(lesson5_notebook.read_text())["cells"][0]["source"])
+
+
+def test_notebook_views_stay_out_of_search_and_nav(site):
+    for lang in ("", "en/"):
+        index = json.loads((site / lang / "search/search_index.json").read_text())
+        assert not [d for d in index["docs"] if d["location"].startswith("notebooks/")]
+        assert (site / lang / f"notebooks/{LESSON5}/index.html").is_file()
 
 
 @pytest.mark.site
