@@ -18,14 +18,16 @@ import logging
 import os
 import posixpath
 import re
+from html import unescape
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from watchdog.observers.polling import PollingObserver
@@ -288,7 +290,8 @@ def _add_notebooks(files, config, engine, pages) -> None:
                                     [os.stat(engine.resolve(rel)).st_mtime_ns for rel in used])
         if _state["notebook_inputs"].get(path) == inputs and path.is_file():
             continue  # same page, same snippets, same outputs: the same notebook
-        text = lesson_notebook(body, title, snippets, lang, url, declared)
+        text = lesson_notebook(body, title, snippets, lang, url, declared,
+                               links=functools.partial(_site_link, config, files, src_uri, url))
         if path.is_file() and path.read_text(encoding="utf-8") == text:  # unchanged: its view is not rebuilt
             _state["notebook_inputs"][path] = inputs
         elif _state["dirty"] and path.is_file():
@@ -299,6 +302,19 @@ def _add_notebooks(files, config, engine, pages) -> None:
             _write_notebook(path, text, inputs)
     for name in names.values():
         files.append(File(f"notebooks/{name}", str(src_dir), config.site_dir, config.use_directory_urls))
+
+
+def _site_link(config, files, src_uri: str, page_url: str, target: str) -> str:
+    """A link of page ``src_uri`` as an absolute URL of the site (``03-autograd.md#x`` -> its page)."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith(("/", "mailto:")):
+        return target
+    if not parts.path:  # an anchor on this page
+        return page_url + target
+    linked = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(parts.path))))
+    if linked is None:
+        return urljoin(page_url, target)
+    return urljoin(config.site_url or "", linked.url) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def _write_notebook(path: Path, text: str, inputs: str) -> None:
@@ -329,7 +345,41 @@ def _link_notebook(page, config, files) -> None:
 
 def on_page_content(html, page, config, files):
     """Outputs go in after Markdown, so no Markdown rule (in tabs, admonitions, lists) can touch them."""
+    if page.file.src_uri.endswith(".ipynb"):
+        return _notebook_headings(html, page, config)
     return unstash(html, _state["stash"].pop(page.file.src_uri, {}))
+
+
+NOTEBOOK_HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">¶</a></h\1>', re.S)
+
+
+def _notebook_headings(html: str, page, config) -> str:
+    """Heading ids in notebook views as on the lesson pages, and the page's TOC from them.
+
+    mkdocs-jupyter slugs headings to ASCII, so a Korean heading gets an empty id, and its TOC
+    (made by another slug function) links to ids that do not exist."""
+    slugify = (config.mdx_configs.get("toc") or {}).get("slugify") or (lambda text, sep: re.sub(r"\W+", sep, text).lower())
+    seen: dict[str, int] = {}
+    tokens: list[dict] = []
+    stack: list[dict] = []
+
+    def heading(m: re.Match) -> str:
+        level, inner = int(m[1]), m[2]
+        name = unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        base = slugify(name, "-") or "section"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        anchor = base if n == 0 else f"{base}_{n}"
+        token = {"level": level, "id": anchor, "name": name, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+        return f'<h{level} id="{anchor}">{inner}<a class="anchor-link" href="#{anchor}">¶</a></h{level}>'
+
+    html = NOTEBOOK_HEADING.sub(heading, html)
+    page.toc = get_toc(tokens)
+    return html
 
 
 def _check_twins(root: Path, main_docs: Path, other_docs: Path, main_lang: str, other_lang: str) -> None:

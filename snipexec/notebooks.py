@@ -93,8 +93,12 @@ def _block(lines: list[str], i: int) -> tuple[list[str], int]:
     return body, j
 
 
-def plain_markdown(text: str) -> str:
-    """Material/pymdownx syntax to Markdown that Jupyter and Colab render."""
+LINK = re.compile(r"(!?\[[^\]\n]*\]\()([^)\s]+)")
+
+
+def plain_markdown(text: str, links: Callable[[str], str] | None = None) -> str:
+    """Material/pymdownx syntax to Markdown that Jupyter and Colab render. ``links`` rewrites link
+    targets (relative links to other pages mean nothing in a notebook: they become the site's URLs)."""
     text = COMMENT.sub("", text)
     text = ANCHOR.sub(r"\1", text)
     lines = text.split("\n")
@@ -115,16 +119,16 @@ def plain_markdown(text: str) -> str:
             title = re.sub(r'\\(.)', r"\1", a["title"] or "") or a["kind"].capitalize()
             out.append(f"> **{title}**")
             out.append(">")
-            out += [f"> {b}".rstrip() for b in plain_markdown("\n".join(body)).split("\n")]
+            out += [f"> {b}".rstrip() for b in plain_markdown("\n".join(body), links).split("\n")]
             continue
         elif TAB.match(line):
             body, i = _block(lines, i)
             out.append(f"**{TAB.match(line)['label']}**")
             out.append("")
-            out += plain_markdown("\n".join(body)).split("\n")
+            out += plain_markdown("\n".join(body), links).split("\n")
             continue
         else:
-            out.append(line)
+            out.append(LINK.sub(lambda m: m[1] + links(m[2]), line) if links else line)
         i += 1
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
 
@@ -205,8 +209,8 @@ def _writefile_cells(rel: str, snippets: Snippets, written: set[str]) -> list[di
 
 
 def lesson_notebook(markdown: str, title: str, snippets: Snippets, lang: str, page_url: str,
-                    declared: set[str], stamp: str = "") -> str:
-    """The notebook of one page, as nbformat 4 JSON text."""
+                    declared: set[str], stamp: str = "", links: Callable[[str], str] | None = None) -> str:
+    """The notebook of one page, as nbformat 4 JSON text. ``links`` maps the page's link targets to URLs."""
     text = TEXT.get(lang, TEXT["en"])
     found = directives.find(markdown)
     rels = list(dict.fromkeys(d.path for d in found))
@@ -226,7 +230,7 @@ def lesson_notebook(markdown: str, title: str, snippets: Snippets, lang: str, pa
     pending_prose: list[str] = []
 
     def flush_prose():
-        md = plain_markdown("".join(pending_prose))
+        md = plain_markdown("".join(pending_prose), links)
         pending_prose.clear()
         if md.strip():
             cells.append(markdown_cell(md))

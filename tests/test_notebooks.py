@@ -111,6 +111,18 @@ def test_lesson_pages_link_their_notebook_view_download_and_colab(site, lesson5_
     assert "모델" in "".join(json.loads(lesson5_notebook.read_text())["cells"][0]["source"])
 
 
+@pytest.mark.site
+def test_links_in_notebooks_point_at_the_site(site):
+    """Relative links (other lessons, anchors) mean nothing in Colab: they become the site's URLs."""
+    for nb_path in sorted(site.glob("**/notebooks/*/*.ipynb")):
+        prose = "".join("".join(c["source"]) for c in json.loads(nb_path.read_text())["cells"] if c["cell_type"] == "markdown")
+        targets = re.findall(r"\]\(([^)\s]+)", prose)
+        assert all(t.startswith("https://") for t in targets), (nb_path.name, [t for t in targets if not t.startswith("https://")])
+    ko = "".join("".join(c["source"]) for c in json.loads((site / f"notebooks/{LESSON5}/{LESSON5}.ipynb").read_text())["cells"])
+    assert "https://pytorch101-kr.github.io/pytorch101/lessons/04-nn-module/" in ko
+
+
+@pytest.mark.site
 def test_notebook_views_stay_out_of_search_and_nav(site):
     for lang in ("", "en/"):
         index = json.loads((site / lang / "search/search_index.json").read_text())

@@ -18,7 +18,7 @@
       c.setAttribute("tabindex", "0");
     });
     // Notebook views (mkdocs-jupyter): code cells scroll in their highlight box, outputs in their <pre>.
-    document.querySelectorAll(".jp-Notebook .highlight-ipynb:not([tabindex]), .jp-Notebook .jp-OutputArea-output pre:not([tabindex])")
+    document.querySelectorAll(".jp-Notebook .highlight-ipynb:not([tabindex]), .jp-Notebook pre:not([tabindex])")
       .forEach(function (c) { c.setAttribute("tabindex", "0"); });
   }
   // Material adds annotation markers after the page loads (and again on instant navigation).
