@@ -16,27 +16,22 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import posixpath
-import re
-from html import unescape
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
-from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from watchdog.observers.polling import PollingObserver
 
 from snipexec import mkdocs_incremental as incremental
+from snipexec import mkdocs_notebooks as notebooks
 from snipexec.directives import DirectiveError
 from snipexec.directives import find as find_directives
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
-from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
 from snipexec.revision import file_dates, last_changed
@@ -45,8 +40,7 @@ from snipexec.runner import start_forkserver
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
 _state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None,
-                "dirty": False, "page_snippets": {}, "files": {}, "notebooks": {}, "pending_notebooks": {},
-                "notebook_inputs": {}}
+                "dirty": False, "page_snippets": {}, "files": {}}
 
 
 def _settings(config) -> dict:
@@ -95,8 +89,8 @@ _theme_listing: dict = {}
 
 def _theme_files(theme, list_templates, extensions=None, filter_func=None):
     """``env.list_templates`` remembered per theme folders (the custom folder is checked for changes)."""
-    custom = sorted((str(p), p.stat().st_mtime_ns) for p in Path(theme.custom_dir or ".").rglob("*") if theme.custom_dir)
-    key = (tuple(theme.dirs), repr(custom), extensions, getattr(filter_func, "__code__", filter_func),
+    key = (tuple(theme.dirs), repr(incremental.tree_stat(theme.custom_dir)), extensions,
+           getattr(filter_func, "__code__", filter_func),
            tuple(theme.static_templates))
     if key not in _theme_listing:
         _theme_listing.clear()
@@ -153,7 +147,7 @@ def on_files(files, config):
     engine = _engine(config)
     if not _state["nested"]:
         _state["dates"] = file_dates(Path(config.config_file_path).parent)  # once for both languages
-        _state["pending_notebooks"] = {}
+        notebooks.pending.clear()
     pages, wanted = {}, []  # src_uri -> (front matter, body, directives)
     for f in files.documentation_pages():
         if not f.src_uri.endswith(".md"):
@@ -188,7 +182,7 @@ def on_files(files, config):
                 files.append(f)
                 _state["figures"][fig] = f
     if "notebooks" in (config.extra or {}):
-        _add_notebooks(files, config, engine, pages)
+        notebooks.add(files, config, engine, pages, _state["results"], _state["dirty"])
     return files
 
 
@@ -256,130 +250,15 @@ def on_page_markdown(markdown, page, config, files):
     date = last_changed(sources, Path(config.config_file_path).parent, _state["dates"])
     if date:
         page.meta["revision_date"] = date
-    _link_notebook(page, config, files)
+    notebooks.link(page, config, files)
     return rendered
-
-
-def _add_notebooks(files, config, engine, pages) -> None:
-    """Each page that runs snippets, as a notebook (written under the cache folder, so mkdocs-jupyter,
-    which reads notebooks from disk, can render a notebook view of it)."""
-    results = _state["results"] or {}  # none with execution switched off: code without outputs
-    lang = config.theme.get("language", "en")
-    snippets = Snippets(
-        parse=engine.parse,
-        metas={rel: r.meta for rel, r in results.items()},
-        folder=lambda rel: engine.resolve(rel).parent,
-        project_root=engine.project_root,
-        figures=lambda rel, cell: results[rel].cells[cell].figures if rel in results else [],
-    )
-    declared = declared_dependencies(Path(config.config_file_path).parent / "pyproject.toml")
-    # A plain File with its own src_dir, not File.generated: mkdocs-jupyter's view finds the notebook
-    # through src_dir, which a generated file lacks.
-    src_dir = engine.cache.root / "notebooks" / lang
-    folder = src_dir / "notebooks"
-    folder.mkdir(parents=True, exist_ok=True)
-    names = _state["notebooks"][config.config_file_path] = {}
-    for src_uri, (meta, body, found) in pages.items():
-        title = meta.get("title") or next(iter(re.findall(r"^#\s+(.+)$", body, re.M)), Path(src_uri).stem)
-        url = urljoin(config.site_url or "", files.get_file_from_path(src_uri).url)
-        name = Path(src_uri).with_suffix(".ipynb").name
-        path = folder / name
-        names[src_uri] = name
-        used = sorted({d.path for d in found})
-        inputs = incremental.digest(body, title, url, sorted(declared), [snippets.metas.get(rel) for rel in used],
-                                    [os.stat(engine.resolve(rel)).st_mtime_ns for rel in used])
-        if _state["notebook_inputs"].get(path) == inputs and path.is_file():
-            continue  # same page, same snippets, same outputs: the same notebook
-        text = lesson_notebook(body, title, snippets, lang, url, declared,
-                               links=functools.partial(_site_link, config, files, src_uri, url))
-        if path.is_file() and path.read_text(encoding="utf-8") == text:  # unchanged: its view is not rebuilt
-            _state["notebook_inputs"][path] = inputs
-        elif _state["dirty"] and path.is_file():
-            # Rendering a notebook view costs ~0.5 s; under `make serve` the lesson page comes first, and
-            # the new notebook is written after this build, so its view follows in the next rebuild.
-            _state["pending_notebooks"][path] = (text, inputs)
-        else:
-            _write_notebook(path, text, inputs)
-    for name in names.values():
-        files.append(File(f"notebooks/{name}", str(src_dir), config.site_dir, config.use_directory_urls))
-
-
-def _site_link(config, files, src_uri: str, page_url: str, target: str) -> str:
-    """A link of page ``src_uri`` as an absolute URL of the site (``03-autograd.md#x`` -> its page)."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith(("/", "mailto:")):
-        return target
-    if not parts.path:  # an anchor on this page
-        return page_url + target
-    linked = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(parts.path))))
-    if linked is None:
-        return urljoin(page_url, target)
-    return urljoin(config.site_url or "", linked.url) + (f"#{parts.fragment}" if parts.fragment else "")
-
-
-def _write_notebook(path: Path, text: str, inputs: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    _state["notebook_inputs"][path] = inputs
-
-
-def _link_notebook(page, config, files) -> None:
-    """Links for the page template (page.meta.notebook): the notebook view, the .ipynb, Colab."""
-    name = _state["notebooks"].get(config.config_file_path, {}).get(page.file.src_uri)
-    if not name:
-        return
-    nb = files.get_file_from_path(f"notebooks/{name}")
-    links = {"name": name}
-    if nb.is_documentation_page():  # mkdocs-jupyter made it a page; include_source puts the .ipynb beside it
-        links["view"] = get_relative_url(nb.url, page.url)
-        links["download"] = get_relative_url(posixpath.join(posixpath.dirname(nb.dest_uri), name), page.url)
-    else:
-        links["download"] = get_relative_url(nb.url, page.url)
-    settings = config.extra["notebooks"] or {}
-    if settings.get("repo"):
-        path = f"{settings.get('path', 'notebooks')}/{config.theme.get('language', 'en')}/{name}"
-        links["colab"] = colab_url(settings["repo"], settings.get("branch", "notebooks"), path)
-    page.meta["notebook"] = links
 
 
 def on_page_content(html, page, config, files):
     """Outputs go in after Markdown, so no Markdown rule (in tabs, admonitions, lists) can touch them."""
     if page.file.src_uri.endswith(".ipynb"):
-        return _notebook_headings(html, page, config)
+        return notebooks.fix_headings(html, page, config)
     return unstash(html, _state["stash"].pop(page.file.src_uri, {}))
-
-
-NOTEBOOK_HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">¶</a></h\1>', re.S)
-
-
-def _notebook_headings(html: str, page, config) -> str:
-    """Heading ids in notebook views as on the lesson pages, and the page's TOC from them.
-
-    mkdocs-jupyter slugs headings to ASCII, so a Korean heading gets an empty id, and its TOC
-    (made by another slug function) links to ids that do not exist."""
-    slugify = (config.mdx_configs.get("toc") or {}).get("slugify") or (lambda text, sep: re.sub(r"\W+", sep, text).lower())
-    seen: dict[str, int] = {}
-    tokens: list[dict] = []
-    stack: list[dict] = []
-
-    def heading(m: re.Match) -> str:
-        level, inner = int(m[1]), m[2]
-        name = unescape(re.sub(r"<[^>]+>", "", inner)).strip()
-        base = slugify(name, "-") or "section"
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        anchor = base if n == 0 else f"{base}_{n}"
-        token = {"level": level, "id": anchor, "name": name, "children": []}
-        while stack and stack[-1]["level"] >= level:
-            stack.pop()
-        (stack[-1]["children"] if stack else tokens).append(token)
-        stack.append(token)
-        return f'<h{level} id="{anchor}">{inner}<a class="anchor-link" href="#{anchor}">¶</a></h{level}>'
-
-    html = NOTEBOOK_HEADING.sub(heading, html)
-    page.toc = get_toc(tokens)
-    return html
 
 
 def _check_twins(root: Path, main_docs: Path, other_docs: Path, main_lang: str, other_lang: str) -> None:
@@ -418,8 +297,7 @@ def _build_translations(config):
         finally:
             _state["nested"] = False
             sub.plugins.on_shutdown()
-    for path, (text, inputs) in _state["pending_notebooks"].items():  # watched under serve: the next rebuild
-        _write_notebook(path, text, inputs)
+    notebooks.write_pending()
 
 
 on_post_build = CombinedEvent(_search_index_whole, _build_translations)

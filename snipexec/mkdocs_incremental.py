@@ -78,7 +78,7 @@ def _config_files(config) -> list[Path]:
     return out
 
 
-def _tree_stat(folder: str | None) -> list:
+def tree_stat(folder: str | None) -> list:
     if not folder or not os.path.isdir(folder):
         return []
     return sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in Path(folder).rglob("*") if p.is_file())
@@ -101,7 +101,7 @@ def site_fingerprint(config, files, nav) -> str:
     return digest(
         [hashlib.sha256(p.read_bytes()).hexdigest() for p in _config_files(config)],
         _nav_items(nav.items),
-        _tree_stat(config.theme.custom_dir),
+        tree_stat(config.theme.custom_dir),
         sorted((m.__file__, os.stat(m.__file__).st_mtime_ns) for m in (config.hooks or {}).values()),
         front_matter,
     )

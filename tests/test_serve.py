@@ -124,3 +124,33 @@ def test_a_failing_snippet_is_reported_and_the_fix_shows(served, tmp_path):
     served.edit("snippets/b.py", "1 / 0", "print('b fixed')")
     served.wait_for("b/", "b fixed")
     served.wait_for("en/b/", "b fixed")
+
+
+def test_a_lesson_edit_marks_the_series_index_for_rebuild(tmp_path):
+    """The index's lesson cards show each lesson's reading time, so under serve --dirty a lesson edit
+    must rebuild the index page too, though the index's own file did not change."""
+    import importlib.util
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    spec = importlib.util.spec_from_file_location("lesson_cards", ROOT / "overrides/hooks/lesson_cards.py")
+    cards = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cards)
+    (tmp_path / "docs/lessons").mkdir(parents=True)
+    (tmp_path / "docs/index.md").write_text(f"# Home\n\n{cards.MARKER}\n")
+    (tmp_path / "docs/other.md").write_text("# Other\n")
+    (tmp_path / "docs/lessons/a.md").write_text("# A\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    files = get_files(config)
+    for f in files.documentation_pages():
+        Path(f.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(f.abs_dest_path).write_text("built")
+        os.utime(f.abs_dest_path, (1000, 1000))
+    os.utime(tmp_path / "docs/lessons/a.md", (2000, 2000))  # the lesson changed after the last build
+
+    cards.on_files(files, config)
+    built = {f.src_uri: os.path.getmtime(f.abs_dest_path) for f in files.documentation_pages()}
+    assert built["index.md"] == 0  # stale: MkDocs rebuilds it
+    assert built["other.md"] == 1000  # no cards on it: left alone

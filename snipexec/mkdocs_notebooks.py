@@ -1,0 +1,148 @@
+"""Lesson notebooks for MkDocs: written where mkdocs-jupyter can render a notebook view of them.
+
+The notebooks themselves come from ``snipexec.notebooks`` (no MkDocs there);
+this module places them, links them from their lesson page, and fixes what
+mkdocs-jupyter gets wrong for this site (heading anchors of Korean headings).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import re
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from snipexec import mkdocs_incremental as incremental
+from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
+
+_names: dict[str, dict[str, str]] = {}  # config file -> page src_uri -> notebook file name
+_inputs: dict[Path, str] = {}  # notebook path -> digest of what it was written from
+pending: dict[Path, tuple[str, str]] = {}  # notebooks to write once the build is done (serve --dirty)
+
+
+def add(files, config, engine, pages, results: dict, dirty: bool) -> None:
+    """Each page that runs snippets, as a notebook (written under the cache folder, so mkdocs-jupyter,
+    which reads notebooks from disk, can render a notebook view of it)."""
+    results = results or {}  # none with execution switched off: code without outputs
+    lang = config.theme.get("language", "en")
+    snippets = Snippets(
+        parse=engine.parse,
+        metas={rel: r.meta for rel, r in results.items()},
+        folder=lambda rel: engine.resolve(rel).parent,
+        project_root=engine.project_root,
+        figures=lambda rel, cell: results[rel].cells[cell].figures if rel in results else [],
+    )
+    declared = declared_dependencies(Path(config.config_file_path).parent / "pyproject.toml")
+    # A plain File with its own src_dir, not File.generated: mkdocs-jupyter's view finds the notebook
+    # through src_dir, which a generated file lacks.
+    src_dir = engine.cache.root / "notebooks" / lang
+    folder = src_dir / "notebooks"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = _names[config.config_file_path] = {}
+    for src_uri, (meta, body, found) in pages.items():
+        title = meta.get("title") or next(iter(re.findall(r"^#\s+(.+)$", body, re.M)), Path(src_uri).stem)
+        url = urljoin(config.site_url or "", files.get_file_from_path(src_uri).url)
+        name = Path(src_uri).with_suffix(".ipynb").name
+        path = folder / name
+        names[src_uri] = name
+        used = sorted({d.path for d in found})
+        inputs = incremental.digest(body, title, url, sorted(declared), [snippets.metas.get(rel) for rel in used],
+                                    [os.stat(engine.resolve(rel)).st_mtime_ns for rel in used])
+        if _inputs.get(path) == inputs and path.is_file():
+            continue  # same page, same snippets, same outputs: the same notebook
+        text = lesson_notebook(body, title, snippets, lang, url, declared,
+                               links=functools.partial(_site_link, config, files, src_uri, url))
+        if path.is_file() and path.read_text(encoding="utf-8") == text:  # unchanged: its view is not rebuilt
+            _inputs[path] = inputs
+        elif dirty and path.is_file():
+            # Rendering a notebook view costs ~0.5 s; under `make serve` the lesson page comes first, and
+            # the new notebook is written after this build, so its view follows in the next rebuild.
+            pending[path] = (text, inputs)
+        else:
+            write(path, text, inputs)
+    for name in names.values():
+        files.append(File(f"notebooks/{name}", str(src_dir), config.site_dir, config.use_directory_urls))
+
+
+def _site_link(config, files, src_uri: str, page_url: str, target: str) -> str:
+    """A link of page ``src_uri`` as an absolute URL of the site (``03-autograd.md#x`` -> its page)."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith(("/", "mailto:")):
+        return target
+    if not parts.path:  # an anchor on this page
+        return page_url + target
+    linked = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(parts.path))))
+    if linked is None:
+        return urljoin(page_url, target)
+    return urljoin(config.site_url or "", linked.url) + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def write_pending() -> None:
+    """Under serve: the notebooks held back during the build (their folder is watched: the next rebuild)."""
+    for path, (text, inputs) in pending.items():
+        write(path, text, inputs)
+    pending.clear()
+
+
+def write(path: Path, text: str, inputs: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    _inputs[path] = inputs
+
+
+def link(page, config, files) -> None:
+    """Links for the page template (page.meta.notebook): the notebook view, the .ipynb, Colab."""
+    name = _names.get(config.config_file_path, {}).get(page.file.src_uri)
+    if not name:
+        return
+    nb = files.get_file_from_path(f"notebooks/{name}")
+    links = {"name": name}
+    if nb.is_documentation_page():  # mkdocs-jupyter made it a page; include_source puts the .ipynb beside it
+        links["view"] = get_relative_url(nb.url, page.url)
+        links["download"] = get_relative_url(posixpath.join(posixpath.dirname(nb.dest_uri), name), page.url)
+    else:
+        links["download"] = get_relative_url(nb.url, page.url)
+    settings = config.extra["notebooks"] or {}
+    if settings.get("repo"):
+        path = f"{settings.get('path', 'notebooks')}/{config.theme.get('language', 'en')}/{name}"
+        links["colab"] = colab_url(settings["repo"], settings.get("branch", "notebooks"), path)
+    page.meta["notebook"] = links
+
+
+NOTEBOOK_HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">¶</a></h\1>', re.S)
+
+
+def fix_headings(html: str, page, config) -> str:
+    """Heading ids in notebook views as on the lesson pages, and the page's TOC from them.
+
+    mkdocs-jupyter slugs headings to ASCII, so a Korean heading gets an empty id, and its TOC
+    (made by another slug function) links to ids that do not exist."""
+    slugify = (config.mdx_configs.get("toc") or {}).get("slugify") or (lambda text, sep: re.sub(r"\W+", sep, text).lower())
+    seen: dict[str, int] = {}
+    tokens: list[dict] = []
+    stack: list[dict] = []
+
+    def heading(m: re.Match) -> str:
+        level, inner = int(m[1]), m[2]
+        name = unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        base = slugify(name, "-") or "section"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        anchor = base if n == 0 else f"{base}_{n}"
+        token = {"level": level, "id": anchor, "name": name, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+        return f'<h{level} id="{anchor}">{inner}<a class="anchor-link" href="#{anchor}">¶</a></h{level}>'
+
+    html = NOTEBOOK_HEADING.sub(heading, html)
+    page.toc = get_toc(tokens)
+    return html
