@@ -40,7 +40,7 @@ from snipexec.runner import start_forkserver
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
 _state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None,
-                "dirty": False, "page_snippets": {}, "files": {}}
+                "dirty": False, "page_snippets": {}, "files": {}, "sources": {}}
 
 
 def _settings(config) -> dict:
@@ -149,10 +149,12 @@ def on_files(files, config):
         _state["dates"] = file_dates(Path(config.config_file_path).parent)  # once for both languages
         notebooks.pending.clear()
     pages, wanted = {}, []  # src_uri -> (front matter, body, directives)
+    sources = _state["sources"][config.config_file_path] = {}
     for f in files.documentation_pages():
         if not f.src_uri.endswith(".md"):
             continue
         text = Path(f.abs_src_path).read_text(encoding="utf-8")
+        sources[f.src_uri] = incremental.digest(text)  # what this build renders (a save mid-build differs)
         body, meta = get_data(text)
         try:
             found = find_directives(text, f.src_uri)  # line numbers of the file, front matter included
@@ -180,6 +182,8 @@ def on_files(files, config):
             for fig, name in public_figures(result).items():
                 f = File.generated(config, f"{FIGURES_DIR}/{name}", abs_src_path=str(fig))
                 files.append(f)
+                if _state["dirty"]:
+                    incremental.copy_from(f)
                 _state["figures"][fig] = f
     if "notebooks" in (config.extra or {}):
         notebooks.add(files, config, engine, pages, _state["results"], _state["dirty"])
@@ -187,15 +191,16 @@ def on_files(files, config):
 
 
 def _page_inputs(config):
-    """For incremental rebuilds: what a page shows besides its own file (its snippets' results, its date)."""
+    """For incremental rebuilds: what a page shows (its text as read, its snippets' results, its date)."""
     engine, results = _engine(config), _state["results"] or {}
     uses = _state["page_snippets"].get(config.config_file_path, {})
+    texts = _state["sources"].get(config.config_file_path, {})
     root = Path(config.config_file_path).parent
 
     def inputs(src_uri: str):
         used = dict.fromkeys(uses.get(src_uri, []))
         sources = [Path(config.docs_dir) / src_uri] + [engine.snippets_dir / p for p in used]
-        return [(rel, results[rel].meta if rel in results else None) for rel in used], \
+        return texts.get(src_uri), [(rel, results[rel].meta if rel in results else None) for rel in used], \
             last_changed(sources, root, _state["dates"])
 
     return inputs

@@ -2,10 +2,12 @@
 
 MkDocs' dirty mode rebuilds a page only when its Markdown file is newer than
 its HTML. That misses what a page here also depends on: the snippets it runs,
-the config and nav, the theme overrides and hooks, other pages' front matter.
-So every page written records a fingerprint of those inputs; before the next
-build, a page whose fingerprint differs is marked stale (its HTML's mtime set
-to 0), and MkDocs rebuilds it.
+the config and nav, the theme overrides and hooks, other pages' front matter,
+and its own text as the build read it (a save during a build leaves the HTML
+newer than the file). So every page written records a fingerprint of those
+inputs; before the next build, a page whose fingerprint differs is marked stale
+(its HTML's mtime set to 0), and MkDocs rebuilds it. Generated files (figures)
+copied from a different source than last time are marked the same way.
 
 MkDocs then indexes for search only the pages it rebuilt. Material's own
 dirty-reload merge assumes one page per build and one search plugin per site,
@@ -38,6 +40,7 @@ class SiteState:
 
 
 _sites: dict[str, SiteState] = {}
+_copied_from: dict[str, str] = {}  # generated file's destination -> the source it was last copied from
 
 
 def state(config) -> SiteState:
@@ -148,3 +151,12 @@ def keep_search_whole(config, files) -> None:
     site.search = {url: site.search[url] for url in urls if url in site.search}
     index.entries = [entry for url in urls for entry in site.search.get(url, [])]
     search.search_index_prev = None  # Material's own merge would mix in the other language's pages
+
+
+def copy_from(file) -> None:
+    """A generated file (a figure) now copied from another source, e.g. an older cache entry after a
+    revert: MkDocs' dirty copy replaces only files whose source is newer, so mark the copy stale."""
+    before = _copied_from.get(file.abs_dest_path)
+    if before is not None and before != file.abs_src_path and os.path.isfile(file.abs_dest_path):
+        os.utime(file.abs_dest_path, ns=(0, 0))
+    _copied_from[file.abs_dest_path] = file.abs_src_path

@@ -22,7 +22,7 @@ from snipexec import mkdocs_incremental as incremental
 from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 
 _names: dict[str, dict[str, str]] = {}  # config file -> page src_uri -> notebook file name
-_inputs: dict[Path, str] = {}  # notebook path -> digest of what it was written from
+_inputs: dict[Path, tuple[str, int]] = {}  # notebook path -> (digest of its inputs, mtime it was written with)
 pending: dict[Path, tuple[str, str]] = {}  # notebooks to write once the build is done (serve --dirty)
 
 
@@ -44,6 +44,8 @@ def add(files, config, engine, pages, results: dict, dirty: bool) -> None:
     src_dir = engine.cache.root / "notebooks" / lang
     folder = src_dir / "notebooks"
     folder.mkdir(parents=True, exist_ok=True)
+    # Deferred writes need a watcher to see them; the first build of a serve runs before it watches.
+    defer = dirty and config.config_file_path in _names
     names = _names[config.config_file_path] = {}
     for src_uri, (meta, body, found) in pages.items():
         title = meta.get("title") or next(iter(re.findall(r"^#\s+(.+)$", body, re.M)), Path(src_uri).stem)
@@ -54,13 +56,13 @@ def add(files, config, engine, pages, results: dict, dirty: bool) -> None:
         used = sorted({d.path for d in found})
         inputs = incremental.digest(body, title, url, sorted(declared), [snippets.metas.get(rel) for rel in used],
                                     [os.stat(engine.resolve(rel)).st_mtime_ns for rel in used])
-        if _inputs.get(path) == inputs and path.is_file():
-            continue  # same page, same snippets, same outputs: the same notebook
+        if path.is_file() and _inputs.get(path) == (inputs, path.stat().st_mtime_ns):
+            continue  # same inputs and nobody else (another build) wrote it since: the same notebook
         text = lesson_notebook(body, title, snippets, lang, url, declared,
                                links=functools.partial(_site_link, config, files, src_uri, url))
         if path.is_file() and path.read_text(encoding="utf-8") == text:  # unchanged: its view is not rebuilt
-            _inputs[path] = inputs
-        elif dirty and path.is_file():
+            _inputs[path] = (inputs, path.stat().st_mtime_ns)
+        elif defer and path.is_file():
             # Rendering a notebook view costs ~0.5 s; under `make serve` the lesson page comes first, and
             # the new notebook is written after this build, so its view follows in the next rebuild.
             pending[path] = (text, inputs)
@@ -94,7 +96,7 @@ def write(path: Path, text: str, inputs: str) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
-    _inputs[path] = inputs
+    _inputs[path] = (inputs, path.stat().st_mtime_ns)
 
 
 def link(page, config, files) -> None:

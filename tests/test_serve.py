@@ -154,3 +154,38 @@ def test_a_lesson_edit_marks_the_series_index_for_rebuild(tmp_path):
     built = {f.src_uri: os.path.getmtime(f.abs_dest_path) for f in files.documentation_pages()}
     assert built["index.md"] == 0  # stale: MkDocs rebuilds it
     assert built["other.md"] == 1000  # no cards on it: left alone
+
+
+def test_reverting_a_figure_snippet_serves_the_first_figure_again(served):
+    """The reverted figure comes from an older cache entry, older than the copy being served."""
+    import re
+
+    for lang in ("ko", "en"):
+        (served.root / "docs" / lang / "c.md").write_text("# C\n\n::: run c.py:plot\n", encoding="utf-8")
+    (served.root / "snippets/c.py").write_text(
+        "# --8<-- [start:plot]\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "plt.plot([0, 1], [0, 1], color='red')\nprint('drawn in red')\n# --8<-- [end:plot]\n", encoding="utf-8")
+    page = served.wait_for("c/", "drawn in red", timeout=120)
+
+    def png() -> bytes:
+        src = re.search(r'<img src="([^"]+\.png)"', served.get("c/"))[1]
+        with urllib.request.urlopen(served.url + "c/" + src, timeout=30) as r:
+            return r.read()
+
+    assert "<img" in page
+    red = png()
+    served.edit("snippets/c.py", "'red')\nprint('drawn in red')", "'blue')\nprint('drawn in blue')")
+    served.wait_for("c/", "drawn in blue")
+    assert png() != red
+    served.edit("snippets/c.py", "'blue')\nprint('drawn in blue')", "'red')\nprint('drawn in red')")
+    served.wait_for("c/", "drawn in red")
+    assert png() == red
+
+
+def test_a_page_saved_during_a_rebuild_is_not_left_stale(served):
+    """A save that lands while a rebuild runs leaves the page's HTML newer than its file, so MkDocs' own
+    dirty check (file newer than HTML) would skip it forever; its text is part of its fingerprint."""
+    path = served.root / "docs/ko/b.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("# 나 페이지", "# 나 페이지, 고침"), encoding="utf-8")
+    os.utime(path, (1000, 1000))  # older than the HTML, as after a save during a build
+    served.wait_for("b/", "나 페이지, 고침")
