@@ -40,7 +40,8 @@ from snipexec.runner import start_forkserver
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
 _state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None,
-                "dirty": False, "page_snippets": {}, "files": {}, "sources": {}}
+                "dirty": False, "page_snippets": {}, "files": {}, "sources": {},
+                "front_matter": {}}
 
 
 def _settings(config) -> dict:
@@ -149,13 +150,15 @@ def on_files(files, config):
         _state["dates"] = file_dates(Path(config.config_file_path).parent)  # once for both languages
         notebooks.pending.clear()
     pages, wanted = {}, []  # src_uri -> (front matter, body, directives)
-    sources = _state["sources"][config.config_file_path] = {}
+    sources = _state["sources"][config.config_file_path] = {}  # src_uri -> digest of its text
+    front_matter = _state["front_matter"][config.config_file_path] = {}
     for f in files.documentation_pages():
         if not f.src_uri.endswith(".md"):
             continue
         text = Path(f.abs_src_path).read_text(encoding="utf-8")
         sources[f.src_uri] = incremental.digest(text)  # what this build renders (a save mid-build differs)
         body, meta = get_data(text)
+        front_matter[f.src_uri] = meta
         try:
             found = find_directives(text, f.src_uri)  # line numbers of the file, front matter included
             for d in found:
@@ -209,7 +212,8 @@ def _page_inputs(config):
 def on_nav(nav, config, files):
     _state["files"][config.config_file_path] = files
     if _state["dirty"]:
-        incremental.mark_stale(config, files, nav, _page_inputs(config))
+        incremental.mark_stale(config, files, nav, _state["front_matter"][config.config_file_path],
+                               _page_inputs(config))
     return nav
 
 

@@ -24,8 +24,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs.utils.meta import get_data
-
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
@@ -95,33 +93,25 @@ def _nav_items(items) -> list:
     return out
 
 
-def site_fingerprint(config, files, nav) -> str:
+def site_fingerprint(config, nav, front_matter: dict) -> str:
     """Inputs every page shares: config, nav, theme overrides, hooks, every page's front matter."""
-    front_matter = []
-    for f in files.documentation_pages():
-        if f.abs_src_path and f.src_uri.endswith(".md"):
-            front_matter.append((f.src_uri, get_data(Path(f.abs_src_path).read_text(encoding="utf-8"))[1]))
     return digest(
         [hashlib.sha256(p.read_bytes()).hexdigest() for p in _config_files(config)],
         _nav_items(nav.items),
         tree_stat(config.theme.custom_dir),
         sorted((m.__file__, os.stat(m.__file__).st_mtime_ns) for m in (config.hooks or {}).values()),
-        front_matter,
+        sorted(front_matter.items()),
     )
 
 
-def mark_stale(config, files, nav, page_inputs) -> int:
-    """Mark every page whose inputs changed since its HTML was written; returns how many."""
+def mark_stale(config, files, nav, front_matter: dict, page_inputs) -> None:
+    """Mark every page whose inputs changed since its HTML was written (``front_matter``: src_uri -> meta)."""
     site = state(config)
-    site.site_fingerprint = site_fingerprint(config, files, nav)
+    site.site_fingerprint = site_fingerprint(config, nav, front_matter)
     site.built = set()
-    stale = 0
     for f in files.documentation_pages():
-        if site.written.get(f.src_uri) != fingerprint(site, f, page_inputs):
-            stale += 1
-            if os.path.isfile(f.abs_dest_path):
-                os.utime(f.abs_dest_path, ns=(0, 0))
-    return stale
+        if site.written.get(f.src_uri) != fingerprint(site, f, page_inputs) and os.path.isfile(f.abs_dest_path):
+            os.utime(f.abs_dest_path, ns=(0, 0))
 
 
 def fingerprint(site: SiteState, file, page_inputs) -> str:

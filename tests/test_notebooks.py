@@ -128,6 +128,11 @@ def test_notebook_views_stay_out_of_search_and_nav(site):
         index = json.loads((site / lang / "search/search_index.json").read_text())
         assert not [d for d in index["docs"] if d["location"].startswith("notebooks/")]
         assert (site / lang / f"notebooks/{LESSON5}/index.html").is_file()
+        from bs4 import BeautifulSoup
+
+        home = BeautifulSoup((site / lang / "index.html").read_text(), "html.parser")
+        nav = [a["href"] for a in home.select("nav.md-nav--primary a[href]")]
+        assert "lessons/01-tensors/" in nav and not [h for h in nav if "notebooks/" in h]
 
 
 @pytest.mark.site
