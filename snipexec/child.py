@@ -70,12 +70,33 @@ def _isolate(job: dict, home: str) -> None:
     os.environ.update(FIXED_ENV)
     os.environ["HOME"] = home
     os.environ["MPLCONFIGDIR"] = os.path.join(home, ".matplotlib")
+    # Compilers cache in this run's home: a torch.compile lesson then shows what
+    # compiling costs, not what an earlier build left in /tmp.
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(home, ".cache", "torchinductor")
+    os.environ["TRITON_CACHE_DIR"] = os.path.join(home, ".cache", "triton")
+    _share_cores(job.get("threads", 0))
     time.tzset()
     multiprocessing.set_start_method(None, force=True)  # the platform default, as under plain python
     os.chdir(job["cwd"])
     sys.path.insert(0, job["cwd"])
     sys.dont_write_bytecode = True
     sys.argv = [job["path"]]
+
+
+def _share_cores(threads: int) -> None:
+    """Files run side by side, each on its share of the cores. With OpenMP's default
+    (every core in every process) two torch processes on two cores run 5-10x slower.
+    A thread count the builder set wins."""
+    try:
+        threads = int(os.environ.get("OMP_NUM_THREADS", "")) or threads
+    except ValueError:
+        pass
+    if threads < 1:
+        return
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))  # for the snippet's own subprocesses
+    os.environ.setdefault("MKL_NUM_THREADS", str(threads))
+    if "torch" in sys.modules:  # preloaded by the forkserver, so the variables alone come too late
+        sys.modules["torch"].set_num_threads(threads)
 
 
 def _seed_everything() -> None:

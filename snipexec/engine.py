@@ -79,7 +79,11 @@ class Engine:
         self.project_root = Path(project_root or self.snippets_dir.parent).resolve()
         cache_dir = cache_dir or os.environ.get("SNIPEXEC_CACHE") or self.project_root / ".cache" / "snipexec"
         self.cache = cache_mod.Cache(Path(cache_dir), self.project_root)
-        self.workers = workers or int(os.environ.get("SNIPEXEC_WORKERS", 0)) or os.cpu_count() or 1
+        cores = len(os.sched_getaffinity(0))
+        self.workers = workers or int(os.environ.get("SNIPEXEC_WORKERS", 0)) or cores
+        # Each file gets its share of the cores, the same however many files miss the
+        # cache: a file's numbers then do not depend on what else ran in its build.
+        self.threads = max(1, cores // self.workers)
         self.force = _truthy(os.environ.get("SNIPEXEC_FORCE")) if force is None else force
         self.timeout = timeout or float(os.environ.get("SNIPEXEC_TIMEOUT", DEFAULT_TIMEOUT))
         self.output_limit = output_limit
@@ -151,7 +155,7 @@ class Engine:
                 return hit
             self._forced.add(rel)
             job_dir = self.cache.new_job_dir()
-            run = run_file(job["snippet"], job_dir, job["options"]["timeout"], MAX_OUTPUT_BYTES)
+            run = run_file(job["snippet"], job_dir, job["options"]["timeout"], MAX_OUTPUT_BYTES, threads=self.threads)
             meta = self._meta(rel, run)
             if not run.ok:
                 result = self._from_meta(rel, job_dir, meta, cached=False)

@@ -105,14 +105,19 @@ def _signal_name(code: int) -> str:
         return f"signal {-code}"
 
 
-def run_file(snippet: SnippetFile, job_dir: Path, timeout: float, max_output_bytes: int, env: dict | None = None) -> FileRun:
-    """Run every cell of ``snippet`` in one fresh process; never raises for snippet faults."""
+def run_file(
+    snippet: SnippetFile, job_dir: Path, timeout: float, max_output_bytes: int, env: dict | None = None, threads: int = 0
+) -> FileRun:
+    """Run every cell of ``snippet`` in one fresh process; never raises for snippet faults.
+
+    ``threads``: torch's intra-op threads in that process (0: torch's default, every core)."""
     path = snippet.path.resolve()
     job = {
         "path": str(path),
         "cwd": str(path.parent),
         "job_dir": str(job_dir),
         "max_output_bytes": max_output_bytes,
+        "threads": threads,
         # The forkserver's environment is from when it started; send today's, filtered.
         "env": {**{k: os.environ[k] for k in child.PASSED_ENV if k in os.environ}, **(env or {})},
         "cells": [
