@@ -1,11 +1,11 @@
-"""Command line: ``python -m snipexec run [PATHS] [--force]`` and ``prune``."""
+"""Command line: ``python -m snipexec run [PATHS] [--force]``, ``prune``, ``merge`` and ``durations``."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from . import shard
+from . import durations, shard
 from .cells import SnippetSyntaxError
 from .engine import Engine, SnippetNotFound
 from .pages import write_rendered
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--workers", type=int, default=None, help="files run at once (default: one per core)")
     run.add_argument("--render", metavar="DIR", help="also write each cell as Markdown for plain --8<-- includes")
     run.add_argument("--shard", metavar="I/N", help="run only shard I of N, split by recorded run times")
+    sub.add_parser("durations", help=f"write the cache's run times to SNIPPETS/{durations.FILE_NAME} for fresh clones")
     sub.add_parser("prune", help="drop cache entries of deleted snippets and leftovers of killed builds")
     merge = sub.add_parser("merge", help="copy the entries of other caches (e.g. from shards) into this one")
     merge.add_argument("caches", nargs="+", help="cache folders to merge from")
@@ -49,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "prune":
         print(f"removed {engine.prune()} cache entries")
         return 0
+    if args.command == "durations":
+        seconds = engine.recorded_seconds()
+        path = durations.write(engine.snippets_dir, seconds)
+        missing = len(engine.all_snippets()) - len(seconds)
+        print(f"{path}: {len(seconds)} files" + (f" ({missing} never run in this cache: left out)" if missing else ""))
+        return 0
     if args.command == "merge":
         for other in args.caches:
             print(f"{other}: {engine.cache.merge_from(Path(other)):,} entries added")
@@ -56,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     rels = _select(engine, args.paths)
     if args.shard:
         index, count = shard.parse_spec(args.shard)
-        seconds = {r: engine.cache.recorded_seconds(engine.resolve(r)) for r in rels}
-        rels = shard.assign(rels, {r: s for r, s in seconds.items() if s is not None}, count)[index - 1]
+        rels = shard.assign(rels, engine.expected_seconds(rels), count)[index - 1]
         print(f"shard {index}/{count}: {len(rels)} files")
     results = engine.results(rels)
     print(_table(results), end="")

@@ -12,6 +12,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from . import cache as cache_mod
+from . import durations
 from .capture import DEFAULT_LIMIT, clean
 from .cells import SnippetFile, parse
 from .runner import FileRun, kill_all, run_file
@@ -117,8 +118,9 @@ class Engine:
         jobs = {rel: self._job(rel) for rel in dict.fromkeys(rels)}
         found = {rel: self._lookup(job) for rel, job in jobs.items()}
         misses = [rel for rel, hit in found.items() if hit is None]
-        # Longest first (by the last recorded run), so one slow file does not start last.
-        misses.sort(key=lambda rel: -(self.cache.recorded_seconds(jobs[rel]["path"]) or 0.0))
+        # Longest first, so one slow file does not start last and run alone.
+        expected = self.expected_seconds(misses) if misses else {}
+        misses.sort(key=lambda rel: -expected[rel])
         if misses:
             with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(misses)))) as pool:
                 try:
@@ -128,6 +130,17 @@ class Engine:
                     kill_all()
                     raise
         return {rel: found[rel] for rel in jobs}
+
+    def expected_seconds(self, rels: list[str]) -> dict[str, float]:
+        """Each file's last run time: from this cache, else ``snippets/durations.json``."""
+        recorded = {rel: self.cache.recorded_seconds(self.resolve(rel)) for rel in rels}
+        hint = durations.read(self.snippets_dir) if None in recorded.values() else {}
+        return {rel: s if s is not None else hint.get(rel, durations.DEFAULT_SECONDS) for rel, s in recorded.items()}
+
+    def recorded_seconds(self) -> dict[str, float]:
+        """What ``durations.json`` should say now: every snippet file's last recorded run."""
+        found = {rel: self.cache.recorded_seconds(self.resolve(rel)) for rel in self.all_snippets()}
+        return {rel: s for rel, s in found.items() if s is not None}
 
     def _options(self, snippet: SnippetFile) -> dict:
         return {"timeout": snippet.timeout or self.timeout, "output_limit": self.output_limit}

@@ -1,8 +1,6 @@
 """Split snippet files over n machines so each gets about the same run time."""
 from __future__ import annotations
 
-DEFAULT_SECONDS = 1.0  # for files never run before
-
 
 def parse_spec(spec: str) -> tuple[int, int]:
     """``"2/3"`` -> (2, 3); shards are numbered from 1."""
@@ -16,11 +14,13 @@ def parse_spec(spec: str) -> tuple[int, int]:
 
 
 def assign(files: list[str], seconds: dict[str, float], count: int) -> list[list[str]]:
-    """Longest first onto the least loaded shard; the same inputs give the same split everywhere."""
+    """Longest first onto the least loaded shard; the same inputs give the same split everywhere.
+
+    ``seconds``: each file's expected run time (``Engine.expected_seconds``)."""
     shards: list[list[str]] = [[] for _ in range(count)]
     load = [0.0] * count
-    for f in sorted(files, key=lambda f: (-seconds.get(f, DEFAULT_SECONDS), f)):
+    for f in sorted(files, key=lambda f: (-seconds[f], f)):
         i = min(range(count), key=lambda i: (load[i], i))
         shards[i].append(f)
-        load[i] += seconds.get(f, DEFAULT_SECONDS)
+        load[i] += seconds[f]
     return [sorted(s) for s in shards]

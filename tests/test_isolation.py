@@ -91,3 +91,51 @@ def test_files_started_at_once_all_get_the_preloaded_torch(project):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str(["True\n"] * 4)
+
+
+def test_files_started_together_start_longest_first(project):
+    """On an empty cache the committed durations decide the order, so the slow file does not start last."""
+    log = project.root / "order.log"
+    rels = [project.snippet(f"{name}.py", f"""
+        # --8<-- [start:c]
+        with open({str(log)!r}, "a") as f:
+            print("{name}", file=f)
+        # --8<-- [end:c]
+        """) for name in ("a", "b", "c")]
+    (project.snippets / "durations.json").write_text('{"c.py": 12.5, "a.py": 0.5}')
+    project.engine(workers=1).results(rels)
+    assert log.read_text().split() == ["c", "b", "a"]  # b: never run anywhere, counted as 1 s
+
+
+def test_parallel_files_share_the_cores_and_the_builder_can_override(project, monkeypatch):
+    """Two torch processes each using every core run several times slower than one after the other."""
+    import os
+
+    rel = project.snippet("threads.py", """
+        # --8<-- [start:c]
+        import os, torch
+        print(torch.get_num_threads(), os.environ["OMP_NUM_THREADS"])
+        # --8<-- [end:c]
+        """)
+    cores = len(os.sched_getaffinity(0))
+    share = max(1, cores // 2)
+    assert project.run(rel, workers=2, force=True).cells["c"].output == f"{share} {share}\n"
+    assert project.run(rel, workers=1, force=True).cells["c"].output == f"{cores} {cores}\n"
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert project.run(rel, workers=2, force=True).cells["c"].output == "3 3\n"
+
+
+def test_compiler_caches_start_empty_in_every_run(project):
+    """torch.compile's on-disk cache would otherwise carry over from earlier builds, and a lesson
+    timing its first call would show a cache hit instead of the compile."""
+    rel = project.snippet("inductor.py", """
+        # --8<-- [start:c]
+        import os
+        from torch._inductor.runtime.cache_dir_utils import cache_dir
+        print(cache_dir().startswith(os.environ["HOME"]), os.listdir(cache_dir()) if os.path.isdir(cache_dir()) else [])
+        os.makedirs(cache_dir(), exist_ok=True)
+        open(os.path.join(cache_dir(), "left-by-this-run"), "w").close()
+        # --8<-- [end:c]
+        """)
+    for _ in range(2):
+        assert project.run(rel, force=True).cells["c"].output == "True []\n"
