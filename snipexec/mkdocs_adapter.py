@@ -68,6 +68,7 @@ def on_config(config):
             logging.getLogger(name).setLevel(logging.WARNING)
         notebook_views.config["cache_dir"] = str(Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter"
                                                  / config.theme.get("language", "en"))
+        notebooks.render_faster(config)
     theme = config.theme
     if getattr(theme, "keeps_template_work", False):
         return config

@@ -106,6 +106,10 @@ def test_lesson_pages_link_their_notebook_view_download_and_colab(site, lesson5_
         lesson_outputs = [o.get_text().strip() for o in html.select(".snipexec-output")]
         assert lesson_outputs and all(o.splitlines()[0] in outputs for o in lesson_outputs[:5])
         assert shown.select_one("html")["lang"] == lang_dir
+        # Titled by the lesson's heading, with a TOC whose links land on the view's own headings.
+        assert shown.title.get_text().startswith(html.select_one("h1").get_text().strip().rstrip("¶"))
+        toc = [a["href"].lstrip("#") for a in shown.select("nav.md-nav--secondary a[href^='#']")]
+        assert len(toc) >= 3 and all(shown.find(id=t) for t in toc)
     en = json.loads((site / f"en/notebooks/{LESSON5}/{LESSON5}.ipynb").read_text())
     assert en["cells"][0]["source"][0].startswith("# Basic 5: Three ways")
     assert "모델" in "".join(json.loads(lesson5_notebook.read_text())["cells"][0]["source"])
