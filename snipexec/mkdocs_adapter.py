@@ -13,14 +13,18 @@ in parallel, before any page renders; a failure stops the build (and
 """
 from __future__ import annotations
 
+import ctypes
 import functools
 import logging
 import os
+import signal
+import sys
+import threading
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import load_config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
@@ -41,7 +45,7 @@ log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
 _state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None,
                 "dirty": False, "page_snippets": {}, "files": {}, "sources": {},
-                "front_matter": {}}
+                "front_matter": {}, "command": None}
 
 
 def _settings(config) -> dict:
@@ -106,7 +110,7 @@ def on_startup(command, dirty):
     With ``--dirty`` (as `make serve` runs it), rebuilds redo only the pages whose inputs changed."""
     if _state["nested"]:
         return
-    _state["dirty"] = dirty
+    _state["dirty"], _state["command"] = dirty, command
     if dirty:
         incremental.enable()
     if command == "serve" and _execution_on():
@@ -160,12 +164,13 @@ def on_files(files, config):
         sources[f.src_uri] = incremental.digest(text)  # what this build renders (a save mid-build differs)
         body, meta = get_data(text)
         front_matter[f.src_uri] = meta
+        where = _page_path(config, f.abs_src_path)
         try:
-            found = find_directives(text, f.src_uri)  # line numbers of the file, front matter included
+            found = find_directives(text, where)  # line numbers of the file, front matter included
             for d in found:
                 engine.resolve(d.path)  # a missing file is named with the page line that asks for it
         except SnippetNotFound as e:
-            raise PluginError(f"{f.src_uri}:{d.line}: {e}") from None
+            raise PluginError(f"{where}:{d.line}: {e}") from None
         except DirectiveError as e:
             raise PluginError(str(e)) from None
         if found:
@@ -191,7 +196,14 @@ def on_files(files, config):
                 _state["figures"][fig] = f
     if "notebooks" in (config.extra or {}):
         notebooks.add(files, config, engine, pages, _state["results"], _state["dirty"])
+    if not _state["nested"] and _can_fork(config):
+        _fork_translations(config)  # its snippets are cached now: it runs none
     return files
+
+
+def _page_path(config, abs_src_path: str) -> str:
+    """How messages name a page: from the project root, so the language shows (docs/en/...)."""
+    return os.path.relpath(abs_src_path, Path(config.config_file_path).parent)
 
 
 def _page_inputs(config):
@@ -250,9 +262,10 @@ def on_page_markdown(markdown, page, config, files):
 
     stash = _state["stash"].setdefault(page.file.src_uri, {})
     try:
-        used = [d.path for d in find_directives(markdown, page.file.src_uri)]
+        where = _page_path(config, page.file.abs_src_path)
+        used = [d.path for d in find_directives(markdown, where)]
         rendered = render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"),
-                               page.file.src_uri, stash=stash)
+                               where, stash=stash)
     except DirectiveError as e:
         raise PluginError(str(e)) from None
     # "Last updated" (Material's source-file partial shows page.meta.revision_date).
@@ -289,17 +302,22 @@ def _search_index_whole(config):
         incremental.keep_search_whole(config, _state["files"][config.config_file_path])
 
 
-def _build_translations(config):
-    """Build each translation into ``site_dir/<lang>`` so one build (and one serve) has every language."""
-    if _state["nested"]:
-        return
+def _translations(config) -> list:
+    """Each translation's config, built into ``site_dir/<lang>`` so one build (and one serve) has every language."""
     root = Path(config.config_file_path).parent
+    subs = []
     for lang, config_file in (_settings(config).get("translations") or {}).items():
-        from mkdocs.commands.build import build
-
         site_dir = os.path.join(config.site_dir, lang)
         sub = load_config(str(root / config_file), site_dir=site_dir, strict=config.strict)
         _check_twins(root, Path(config.docs_dir), Path(sub.docs_dir), config.theme.get("language"), lang)
+        subs.append(sub)
+    return subs
+
+
+def _build(subs) -> None:
+    from mkdocs.commands.build import build
+
+    for sub in subs:
         _state["nested"] = True
         try:
             sub.plugins.on_startup(command="build", dirty=_state["dirty"])
@@ -307,7 +325,64 @@ def _build_translations(config):
         finally:
             _state["nested"] = False
             sub.plugins.on_shutdown()
+
+
+def _can_fork(config) -> bool:
+    """`mkdocs build` builds the translations in a forked process, beside the main language: on two
+    cores that takes the English half (2-3 s) off a build. Not under serve or --dirty (rebuilds share
+    state with the server, whose threads must not be forked), nor with other threads alive."""
+    return (_state["command"] == "build" and not _state["dirty"] and hasattr(os, "fork")
+            and threading.active_count() == 1 and bool(_settings(config).get("translations")))
+
+
+def _fork_translations(config) -> None:
+    subs = _translations(config)  # here, so a missing twin counts as this build's warning (--strict)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        _state["translations_pid"] = pid
+        return
+    code = 1
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the main build died, so stop
+        _build(subs)
+        code = 0
+    except Abort:
+        pass  # MkDocs has logged why
+    except KeyboardInterrupt:
+        code = 130  # Ctrl-C reached both processes: the main build reports it
+    except BaseException:  # noqa: BLE001 - a bug: show it, then fail the main build
+        log.exception("the translated site failed to build")
+    finally:
+        logging.shutdown()
+        os._exit(code)
+
+
+def _build_translations(config):
+    if _state["nested"]:
+        return
+    pid = _state.pop("translations_pid", None)
+    if pid is None:
+        _build(_translations(config))
+    else:
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            how = f"exit code {code}" if code > 0 else f"killed by {signal.Signals(-code).name}"
+            raise PluginError(f"the translated site failed to build ({how}); its messages are above")
     notebooks.write_pending()
 
 
 on_post_build = CombinedEvent(_search_index_whole, _build_translations)
+
+
+def on_shutdown():
+    """A main build that failed first leaves its translations' process running: stop it."""
+    pid = _state.pop("translations_pid", None)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass

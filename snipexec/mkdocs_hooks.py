@@ -6,5 +6,5 @@ the importable module ``snipexec.mkdocs_adapter``.
 """
 from snipexec.mkdocs_adapter import (  # noqa: F401
     on_config, on_files, on_nav, on_page_content, on_page_markdown, on_post_build, on_post_page, on_serve,
-    on_startup,
+    on_shutdown, on_startup,
 )

@@ -218,3 +218,39 @@ def test_both_languages_embed_the_same_cells_in_the_same_order():
         en = ROOT / "docs/en" / ko.relative_to(ROOT / "docs/ko")
         cells = [[(d.path, d.cell, d.options) for d in find(p.read_text(encoding="utf-8"))] for p in (ko, en)]
         assert cells[0] == cells[1], f"{ko.relative_to(ROOT)} and its English twin embed different cells"
+
+
+def bilingual_site(tmp_path: Path, ko_page: str, en_page: str) -> Path:
+    for lang, text in (("ko", ko_page), ("en", en_page)):
+        (tmp_path / "docs" / lang).mkdir(parents=True)
+        (tmp_path / "docs" / lang / "index.md").write_text(text)
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets/s.py").write_text(
+        "# --8<-- [start:both]\nprint('in both')\n# --8<-- [end:both]\n"
+        "# --8<-- [start:en_only]\nprint('only the English page asks')\n# --8<-- [end:en_only]\n")
+    hooks = ROOT / "snipexec/mkdocs_hooks.py"
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\ndocs_dir: docs/ko\ntheme: {{name: mkdocs, language: ko}}\nhooks: [{hooks}]\n"
+        "markdown_extensions: [pymdownx.superfences]\n"
+        "extra: {snipexec: {snippets: snippets, translations: {en: mkdocs.en.yml}}}\n"
+    )
+    (tmp_path / "mkdocs.en.yml").write_text("INHERIT: mkdocs.yml\ndocs_dir: docs/en\ntheme: {name: mkdocs, language: en}\n")
+    return tmp_path / "mkdocs.yml"
+
+
+def test_the_translation_builds_beside_the_main_language_and_runs_what_only_it_needs(tmp_path):
+    """`mkdocs build` builds the English site in a second process; a cell only it shows still runs."""
+    config = bilingual_site(tmp_path, "::: run s.py:both\n", "::: run s.py:both\n\n::: run s.py:en_only\n")
+    build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    english = (tmp_path / "out/en/index.html").read_text()
+    assert "in both" in english and "only the English page asks" in english
+    assert "only the English page asks" not in (tmp_path / "out/index.html").read_text()
+
+
+def test_a_broken_translation_fails_the_build_naming_its_page(tmp_path):
+    config = bilingual_site(tmp_path, "::: run s.py:both\n", "::: run s.py:both\n\n::: run missing.py:c\n")
+    build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
+    assert build.returncode != 0
+    assert "docs/en/index.md:3: snippet file snippets/missing.py does not exist" in build.stderr, build.stderr
+    assert "the translated site failed to build" in build.stderr
