@@ -47,7 +47,9 @@ def _forkserver():
     with _context_lock:  # threads start files at once; the server must preload before any fork
         if _context is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([m for m in PRELOAD if util.find_spec(m)] + ["snipexec._preload"])
+            # find_spec of "torch._dynamo" would import torch here, in the build process (1.2 s): look up
+            # top-level names only; the server imports the rest.
+            ctx.set_forkserver_preload([m for m in PRELOAD if util.find_spec(m.partition(".")[0])] + ["snipexec._preload"])
             # The server's environment is fixed before torch is imported there.
             saved = {k: os.environ.get(k) for k in child.FIXED_ENV}
             os.environ.update(child.FIXED_ENV)

@@ -77,7 +77,7 @@ def test_engine_works_from_any_main_program(project):
 
 def test_files_started_at_once_all_get_the_preloaded_torch(project):
     """A fresh build starts several files in parallel; none may fork before torch is preloaded
-    (each would then import torch itself, ~1.5 s a file)."""
+    (each would then import torch itself, ~1.5 s a file). The build process itself never imports it."""
     import subprocess
     import sys
 
@@ -87,10 +87,11 @@ def test_files_started_at_once_all_get_the_preloaded_torch(project):
         "from pathlib import Path\nfrom snipexec import Engine\n"
         f"e = Engine(Path({str(project.snippets)!r}), cache_dir=Path({str(project.cache)!r}), workers=4)\n"
         f"print(sorted(r.cells['c'].output for r in e.results({rels!r}).values()))\n"
+        "import sys\nprint('torch in the build process:', 'torch' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == str(["True\n"] * 4)
+    assert out.stdout.splitlines() == [str(["True\n"] * 4), "torch in the build process: False"]
 
 
 def test_files_started_together_start_longest_first(project):
