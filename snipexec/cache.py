@@ -145,6 +145,10 @@ class Cache:
         for d in (self.entries, self.tmp, self.locks):
             d.mkdir(parents=True, exist_ok=True)
 
+    def is_empty(self) -> bool:
+        """Nothing has run with this cache yet (a fresh clone or CI runner)."""
+        return next(self.entries.iterdir(), None) is None
+
     # --- keys -------------------------------------------------------------
     def slug(self, snippet: Path) -> str:
         """A folder name per snippet path: readable, and unique thanks to the path's hash."""

@@ -66,6 +66,8 @@ def on_config(config):
     """Every build (and serve rebuild) makes new Jinja environments. Two costs are the same each time and
     are kept instead: compiling Material's templates (Jinja's own bytecode cache, on disk; about 0.2 s
     per language) and walking its 14,000 theme files for static assets (about 0.1 s per language)."""
+    if not _state["nested"] and _state["command"] == "build" and _execution_on() and _engine(config).cache.is_empty():
+        start_forkserver()  # every snippet will run: torch loads there while MkDocs reads the pages
     notebook_views = config.plugins.get("mkdocs-jupyter")
     if notebook_views:  # its cache evicts what the last build did not use: one folder per language
         for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):  # a line per page and build
