@@ -39,7 +39,7 @@ from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
 from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
 from snipexec.revision import file_dates, last_changed
-from snipexec.runner import start_forkserver
+from snipexec.runner import forget_forkserver, start_forkserver
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
@@ -348,6 +348,7 @@ def _fork_translations(config) -> None:
     code = 1
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the main build died, so stop
+        forget_forkserver()  # a cell only the translation shows runs on a forkserver of its own
         _build(subs)
         code = 0
     except Abort:
@@ -358,6 +359,8 @@ def _fork_translations(config) -> None:
         log.exception("the translated site failed to build")
     finally:
         logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
         os._exit(code)
 
 

@@ -67,6 +67,17 @@ def _forkserver():
     return _context
 
 
+def forget_forkserver() -> None:
+    """In a forked copy of the build process: the forkserver is the original's child, which
+    multiprocessing cannot wait on from here, so the next run starts one of this process's own."""
+    global _context
+    from multiprocessing import forkserver
+
+    forkserver._forkserver.__init__()  # the module's functions are bound to this instance
+    _context = None
+    _live.clear()
+
+
 def start_forkserver() -> None:
     """Start the server ahead of the first snippet; it preloads in the background."""
     _forkserver()

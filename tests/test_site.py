@@ -225,9 +225,9 @@ def bilingual_site(tmp_path: Path, ko_page: str, en_page: str) -> Path:
         (tmp_path / "docs" / lang).mkdir(parents=True)
         (tmp_path / "docs" / lang / "index.md").write_text(text)
     (tmp_path / "snippets").mkdir()
-    (tmp_path / "snippets/s.py").write_text(
-        "# --8<-- [start:both]\nprint('in both')\n# --8<-- [end:both]\n"
-        "# --8<-- [start:en_only]\nprint('only the English page asks')\n# --8<-- [end:en_only]\n")
+    (tmp_path / "snippets/s.py").write_text("# --8<-- [start:both]\nprint('in both')\n# --8<-- [end:both]\n")
+    (tmp_path / "snippets/en_only.py").write_text(
+        "# --8<-- [start:c]\nprint('only the English page asks')\n# --8<-- [end:c]\n")
     hooks = ROOT / "snipexec/mkdocs_hooks.py"
     (tmp_path / "mkdocs.yml").write_text(
         f"site_name: t\ndocs_dir: docs/ko\ntheme: {{name: mkdocs, language: ko}}\nhooks: [{hooks}]\n"
@@ -240,7 +240,7 @@ def bilingual_site(tmp_path: Path, ko_page: str, en_page: str) -> Path:
 
 def test_the_translation_builds_beside_the_main_language_and_runs_what_only_it_needs(tmp_path):
     """`mkdocs build` builds the English site in a second process; a cell only it shows still runs."""
-    config = bilingual_site(tmp_path, "::: run s.py:both\n", "::: run s.py:both\n\n::: run s.py:en_only\n")
+    config = bilingual_site(tmp_path, "::: run s.py:both\n", "::: run s.py:both\n\n::: run en_only.py:c\n")
     build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
     assert build.returncode == 0, build.stderr
     english = (tmp_path / "out/en/index.html").read_text()
