@@ -70,10 +70,14 @@ def _isolate(job: dict, home: str) -> None:
     os.environ.update(FIXED_ENV)
     os.environ["HOME"] = home
     os.environ["MPLCONFIGDIR"] = os.path.join(home, ".matplotlib")
-    # Compilers cache in this run's home: a torch.compile lesson then shows what
-    # compiling costs, not what an earlier build left in /tmp.
+    # Compilers cache in this run's home, temporary files too (torch.compile keeps precompiled headers
+    # under the temp folder): a torch.compile lesson then shows what compiling costs, not what an
+    # earlier build left in /tmp.
     os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(home, ".cache", "torchinductor")
     os.environ["TRITON_CACHE_DIR"] = os.path.join(home, ".cache", "triton")
+    os.environ["TMPDIR"] = os.path.join(home, "tmp")
+    os.mkdir(os.environ["TMPDIR"])
+    tempfile.tempdir = None  # the forkserver's answer is cached
     _share_cores(job.get("threads", 0))
     time.tzset()
     multiprocessing.set_start_method(None, force=True)  # the platform default, as under plain python
@@ -87,13 +91,14 @@ def _share_cores(threads: int) -> None:
     """Files run side by side, each on its share of the cores. With OpenMP's default
     (every core in every process) two torch processes on two cores run 5-10x slower.
     A thread count the builder set wins."""
-    try:
-        threads = int(os.environ.get("OMP_NUM_THREADS", "")) or threads
-    except ValueError:
-        pass
+    given = os.environ.get("OMP_NUM_THREADS", "")
+    first = given.split(",")[0].strip()  # "4,2" is nested OpenMP: 4 at the outer level
+    if first.isdigit() and int(first) > 0:
+        threads = int(first)
+    else:
+        os.environ["OMP_NUM_THREADS"] = str(threads)  # unset or not a thread count: for subprocesses too
     if threads < 1:
         return
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))  # for the snippet's own subprocesses
     os.environ.setdefault("MKL_NUM_THREADS", str(threads))
     if "torch" in sys.modules:  # preloaded by the forkserver, so the variables alone come too late
         sys.modules["torch"].set_num_threads(threads)

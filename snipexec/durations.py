@@ -8,10 +8,15 @@ rewrites it from the cache; a stale or missing entry only costs speed.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 FILE_NAME = "durations.json"
 DEFAULT_SECONDS = 1.0  # a file never run anywhere
+
+
+class DurationsError(ValueError):
+    """durations.json cannot be read; the message names it and the fix."""
 
 
 def read(snippets_dir: Path) -> dict[str, float]:
@@ -21,11 +26,13 @@ def read(snippets_dir: Path) -> dict[str, float]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as e:
-        raise ValueError(f"{path}: {e}; delete it, or rewrite it with `python -m snipexec durations`") from None
+        raise DurationsError(f"{path}: {e}; delete it, or rewrite it with `python -m snipexec durations`") from None
     if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, (int, float)) and v >= 0 for k, v in data.items()
+        isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+        for k, v in data.items()
     ):
-        raise ValueError(f"{path}: want an object of snippet file -> seconds, such as {{\"07_training/train.py\": 1.8}}")
+        raise DurationsError(f"{path}: want an object of snippet file -> seconds, such as {{\"07_training/train.py\": 1.8}};"
+                             " delete it, or rewrite it with `python -m snipexec durations`")
     return {k: float(v) for k, v in data.items()}
 
 

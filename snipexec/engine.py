@@ -143,7 +143,8 @@ class Engine:
         return {rel: s for rel, s in found.items() if s is not None}
 
     def _options(self, snippet: SnippetFile) -> dict:
-        return {"timeout": snippet.timeout or self.timeout, "output_limit": self.output_limit}
+        # threads: numbers can differ with torch's thread count, which follows the worker count
+        return {"timeout": snippet.timeout or self.timeout, "output_limit": self.output_limit, "threads": self.threads}
 
     def _job(self, rel: str) -> dict:
         path = self.resolve(rel)

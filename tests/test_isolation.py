@@ -124,19 +124,37 @@ def test_parallel_files_share_the_cores_and_the_builder_can_override(project, mo
     assert project.run(rel, workers=1, force=True).cells["c"].output == f"{cores} {cores}\n"
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert project.run(rel, workers=2, force=True).cells["c"].output == "3 3\n"
+    monkeypatch.setenv("OMP_NUM_THREADS", "4,2")  # nested OpenMP: 4 at the outer level
+    assert project.run(rel, workers=2, force=True).cells["c"].output == "4 4,2\n"
+    for nonsense in ("abc", "0", "-1"):  # not a thread count: the share, for subprocesses too
+        monkeypatch.setenv("OMP_NUM_THREADS", nonsense)
+        assert project.run(rel, workers=2, force=True).cells["c"].output == f"{share} {share}\n"
+
+
+def test_a_different_thread_share_is_a_different_result(project):
+    """Numbers can change with torch's thread count, so the worker count that sets it is in the key."""
+    rel = project.snippet("share.py", "# --8<-- [start:c]\nimport torch\nprint(torch.get_num_threads())\n# --8<-- [end:c]\n")
+    project.run(rel, workers=2)
+    assert project.run(rel, workers=2).cached
+    again = project.run(rel, workers=1)
+    assert not again.cached or project.engine(workers=1).threads == project.engine(workers=2).threads
 
 
 def test_compiler_caches_start_empty_in_every_run(project):
-    """torch.compile's on-disk cache would otherwise carry over from earlier builds, and a lesson
-    timing its first call would show a cache hit instead of the compile."""
+    """torch.compile's on-disk caches (kernels, and precompiled headers under the temp folder) would
+    otherwise carry over from earlier builds, and a lesson timing its first call would show a cache hit."""
     rel = project.snippet("inductor.py", """
         # --8<-- [start:c]
         import os
+        import tempfile
+        from torch._inductor import codecache
         from torch._inductor.runtime.cache_dir_utils import cache_dir
-        print(cache_dir().startswith(os.environ["HOME"]), os.listdir(cache_dir()) if os.path.isdir(cache_dir()) else [])
+        home = os.environ["HOME"]
+        print(cache_dir().startswith(home), os.listdir(cache_dir()) if os.path.isdir(cache_dir()) else [])
+        print(tempfile.gettempdir().startswith(home), codecache._HEADER_DIR.startswith(home))
         os.makedirs(cache_dir(), exist_ok=True)
         open(os.path.join(cache_dir(), "left-by-this-run"), "w").close()
         # --8<-- [end:c]
         """)
     for _ in range(2):
-        assert project.run(rel, force=True).cells["c"].output == "True []\n"
+        assert project.run(rel, force=True).cells["c"].output == "True []\nTrue True\n"

@@ -61,9 +61,10 @@ def test_a_fresh_clone_splits_by_the_committed_durations(project, tmp_path):
     assert "shard 1/2: 1 files" in out.stdout and "s2.py" in out.stdout, out.stdout
 
 
-def test_a_broken_durations_file_is_named_when_something_must_run(project, tmp_path):
+@pytest.mark.parametrize("text", ["<<<<<<< HEAD\n", '["s.py", 1]', '{"s.py": -1}', '{"s.py": true}', '{"s.py": Infinity}'])
+def test_a_broken_durations_file_is_named_when_something_must_run(project, tmp_path, text):
     project.snippet("s.py", "# --8<-- [start:c]\nprint(1)\n# --8<-- [end:c]\n")
-    (project.snippets / "durations.json").write_text("<<<<<<< HEAD\n")
+    (project.snippets / "durations.json").write_text(text)
     out = cli(project, tmp_path / "c", "run")
     assert out.returncode == 2
     assert "durations.json" in out.stderr and "python -m snipexec durations" in out.stderr, out.stderr
