@@ -34,6 +34,7 @@ from watchdog.observers.polling import PollingObserver
 from snipexec import mkdocs_incremental as incremental
 from snipexec import mkdocs_notebooks as notebooks
 from snipexec.directives import DirectiveError
+from snipexec.durations import DurationsError
 from snipexec.directives import find as find_directives
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
 from snipexec.pages import public_figures, render_page
@@ -170,9 +171,10 @@ def on_files(files, config):
         try:
             found = find_directives(text, where)  # line numbers of the file, front matter included
             for d in found:
-                engine.resolve(d.path)  # a missing file is named with the page line that asks for it
-        except SnippetNotFound as e:
-            raise PluginError(f"{where}:{d.line}: {e}") from None
+                engine.resolve(d.path)  # a missing file or cell is named with the page line that asks for it
+                engine.parse(d.path).cell(d.cell)
+        except (SnippetNotFound, KeyError) as e:
+            raise PluginError(f"{where}:{d.line}: {e.args[0]}") from None
         except DirectiveError as e:
             raise PluginError(str(e)) from None
         if found:
@@ -184,6 +186,8 @@ def on_files(files, config):
         try:
             results = engine.results(wanted)
             engine.raise_for_failures(results)
+        except DurationsError as e:
+            raise PluginError(str(e)) from None
         except (SnippetFailure, SnippetNotFound, FileNotFoundError, ValueError) as e:
             raise PluginError(f"snippet failed:\n{e}") from None
         if not _state["nested"]:
@@ -320,6 +324,7 @@ def _build(subs) -> None:
     from mkdocs.commands.build import build
 
     for sub in subs:
+        _state["translation"] = sub.theme.get("language")
         _state["nested"] = True
         try:
             sub.plugins.on_startup(command="build", dirty=_state["dirty"])
@@ -341,6 +346,7 @@ def _fork_translations(config) -> None:
     subs = _translations(config)  # here, so a missing twin counts as this build's warning (--strict)
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         _state["translations_pid"] = pid
@@ -348,11 +354,15 @@ def _fork_translations(config) -> None:
     code = 1
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the main build died, so stop
+        if os.getppid() != parent:  # it died before that took effect
+            os._exit(1)
         forget_forkserver()  # a cell only the translation shows runs on a forkserver of its own
+        for handler in logging.getLogger("mkdocs").handlers:  # both builds write at once: say whose line
+            handler.addFilter(_tag_language)
         _build(subs)
         code = 0
-    except Abort:
-        pass  # MkDocs has logged why
+    except Abort as e:
+        log.error("%s", e)  # MkDocs logged the cause; this says which (e.g. --strict warnings)
     except KeyboardInterrupt:
         code = 130  # Ctrl-C reached both processes: the main build reports it
     except BaseException:  # noqa: BLE001 - a bug: show it, then fail the main build
@@ -362,6 +372,11 @@ def _fork_translations(config) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _tag_language(record: logging.LogRecord) -> bool:
+    record.msg = f"[{_state.get('translation')}] {record.msg}"
+    return True
 
 
 def _build_translations(config):

@@ -254,3 +254,12 @@ def test_a_broken_translation_fails_the_build_naming_its_page(tmp_path):
     assert build.returncode != 0
     assert "docs/en/index.md:3: snippet file snippets/missing.py does not exist" in build.stderr, build.stderr
     assert "the translated site failed to build" in build.stderr
+
+
+def test_a_strict_warning_in_the_translation_says_which_language_and_why(tmp_path):
+    config = bilingual_site(tmp_path, "::: run s.py:both\n", "[gone](missing.md)\n")
+    build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
+    assert build.returncode != 0
+    warning = next(line for line in build.stderr.splitlines() if "missing.md" in line)
+    assert "[en]" in warning, build.stderr
+    assert "[en] Aborted with 1 warnings in strict mode!" in build.stderr, build.stderr
