@@ -34,8 +34,8 @@ from watchdog.observers.polling import PollingObserver
 from snipexec import mkdocs_incremental as incremental
 from snipexec import mkdocs_notebooks as notebooks
 from snipexec.directives import DirectiveError
-from snipexec.durations import DurationsError
 from snipexec.directives import find as find_directives
+from snipexec.durations import DurationsError
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
 from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
@@ -203,7 +203,7 @@ def on_files(files, config):
     if "notebooks" in (config.extra or {}):
         notebooks.add(files, config, engine, pages, _state["results"], _state["dirty"])
     if not _state["nested"] and _can_fork(config):
-        _fork_translations(config)  # its snippets are cached now: it runs none
+        _fork_translations(config)  # these pages' snippets are cached now: it runs only cells they lack
     return files
 
 
@@ -336,7 +336,7 @@ def _build(subs) -> None:
 
 def _can_fork(config) -> bool:
     """`mkdocs build` builds the translations in a forked process, beside the main language: on two
-    cores that takes the English half (2-3 s) off a build. Not under serve or --dirty (rebuilds share
+    cores that takes the English half off a build. Not under serve or --dirty (rebuilds share
     state with the server, whose threads must not be forked), nor with other threads alive."""
     return (_state["command"] == "build" and not _state["dirty"] and hasattr(os, "fork")
             and threading.active_count() == 1 and bool(_settings(config).get("translations")))
