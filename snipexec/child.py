@@ -91,14 +91,13 @@ def _share_cores(threads: int) -> None:
     """Files run side by side, each on its share of the cores. With OpenMP's default
     (every core in every process) two torch processes on two cores run 5-10x slower.
     A thread count the builder set wins."""
-    given = os.environ.get("OMP_NUM_THREADS", "")
-    first = given.split(",")[0].strip()  # "4,2" is nested OpenMP: 4 at the outer level
+    first = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()  # "4,2": nested OpenMP, 4 outside
     if first.isdigit() and int(first) > 0:
         threads = int(first)
-    else:
+    elif threads > 0:
         os.environ["OMP_NUM_THREADS"] = str(threads)  # unset or not a thread count: for subprocesses too
-    if threads < 1:
-        return
+    else:
+        return  # no share asked for (run_file's default): torch's own default
     os.environ.setdefault("MKL_NUM_THREADS", str(threads))
     if "torch" in sys.modules:  # preloaded by the forkserver, so the variables alone come too late
         sys.modules["torch"].set_num_threads(threads)
