@@ -259,6 +259,7 @@ def _report_timings(engine: Engine, results: dict) -> None:
 def on_page_markdown(markdown, page, config, files):
     if not page.file.src_uri.endswith(".md"):  # a notebook view: mkdocs-jupyter renders it
         page.meta["search"] = {"exclude": True}  # its lesson page is what search should find
+        notebooks.edit_lesson(page, config)
         return markdown
     engine = _engine(config)
     figures = _state["figures"]
@@ -286,7 +287,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     """Outputs go in after Markdown, so no Markdown rule (in tabs, admonitions, lists) can touch them."""
     if page.file.src_uri.endswith(".ipynb"):
-        return notebooks.fix_headings(html, page, config)
+        return notebooks.share_styles(notebooks.fix_headings(html, page, config), page, config)
     return unstash(html, _state["stash"].pop(page.file.src_uri, {}))
 
 

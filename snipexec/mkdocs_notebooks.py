@@ -7,6 +7,7 @@ mkdocs-jupyter gets wrong for this site (heading anchors of Korean headings).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import posixpath
 import re
@@ -99,6 +100,14 @@ def write(path: Path, text: str, inputs: str) -> None:
     _inputs[path] = (inputs, path.stat().st_mtime_ns)
 
 
+def edit_lesson(page, config) -> None:
+    """A notebook view's "edit this page" opens its lesson's Markdown: the notebook is made by the build."""
+    lesson = next((src for src, name in _names.get(config.config_file_path, {}).items()
+                   if f"notebooks/{name}" == page.file.src_uri), None)
+    if lesson and page.edit_url and page.edit_url.endswith(page.file.src_uri):
+        page.edit_url = page.edit_url[: -len(page.file.src_uri)] + lesson
+
+
 def link(page, config, files) -> None:
     """Links for the page template (page.meta.notebook): the notebook view, the .ipynb, Colab."""
     name = _names.get(config.config_file_path, {}).get(page.file.src_uri)
@@ -119,6 +128,25 @@ def link(page, config, files) -> None:
 
 
 NOTEBOOK_HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">¶</a></h\1>', re.S)
+INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+
+
+def share_styles(html: str, page, config) -> str:
+    """mkdocs-jupyter inlines JupyterLab's whole stylesheet (570 KB, fonts included) into every
+    notebook view. It is the same for every view: one file, linked where the styles stood (so the
+    cascade keeps its order), which a reader's browser loads once."""
+    styles = INLINE_STYLE.findall(html)
+    if not styles:
+        return html
+    css = "\n".join(styles)
+    name = f"assets/notebook-view-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = Path(config.site_dir) / name
+    if not target.is_file():  # named by its content: an existing file is this one
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    first = INLINE_STYLE.search(html).start()
+    link = f'<link rel="stylesheet" href="{get_relative_url(name, page.url)}">\n'
+    return html[:first] + link + INLINE_STYLE.sub("", html[first:])
 
 
 def fix_headings(html: str, page, config) -> str:

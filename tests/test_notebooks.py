@@ -110,6 +110,13 @@ def test_lesson_pages_link_their_notebook_view_download_and_colab(site, lesson5_
         assert shown.title.get_text().startswith(html.select_one("h1").get_text().strip().rstrip("¶"))
         toc = [a["href"].lstrip("#") for a in shown.select("nav.md-nav--secondary a[href^='#']")]
         assert len(toc) >= 3 and all(shown.find(id=t) for t in toc)
+        edit = shown.select_one("a.md-content__button[rel=edit]")["href"]
+        assert edit.endswith(f"/docs/{lang_dir}/lessons/{LESSON5}.md"), edit  # the notebook itself is built
+        # JupyterLab's stylesheet comes as one shared file, not inlined into every view.
+        inline = sum(len(st.get_text()) for st in shown.select("style"))
+        assert inline < 20_000, f"{inline:,} characters of inline CSS"
+        sheets = [(page / view / link["href"]).resolve() for link in shown.select("article link[rel=stylesheet]")]
+        assert any(".jp-OutputArea" in p.read_text() for p in sheets if p.is_file()), sheets
     en = json.loads((site / f"en/notebooks/{LESSON5}/{LESSON5}.ipynb").read_text())
     assert en["cells"][0]["source"][0].startswith("# Basic 5: Three ways")
     assert "모델" in "".join(json.loads(lesson5_notebook.read_text())["cells"][0]["source"])
