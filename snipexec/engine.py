@@ -4,18 +4,22 @@ from __future__ import annotations
 import functools
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
 from . import cache as cache_mod
 from . import durations
+from .batch import Batch
 from .capture import DEFAULT_LIMIT, clean
 from .cells import SnippetFile, parse
-from .runner import FileRun, kill_all, run_file
+from .runner import FileRun, run_file
+
+if TYPE_CHECKING:
+    from .handoff import Handoff
 
 DEFAULT_TIMEOUT = 300.0
 MARKER_START = re.compile(rb"-8<-+[ \t]+\[\s*start\s*:", re.I)
@@ -49,6 +53,7 @@ class FileResult:
     cells: dict[str, CellResult]
     meta: dict
     error: str | None = None
+    failed_elsewhere: bool = False  # another process ran it, failed, and reports it
 
     @property
     def output_size(self) -> int:
@@ -113,23 +118,16 @@ class Engine:
         return _parse_cached(path, stat.st_mtime_ns, stat.st_size)
 
     # --- running -------------------------------------------------------------
+    def start(self, rels: list[str], announce: Handoff | None = None, await_from: Handoff | None = None,
+              begin: bool = True) -> Batch:
+        """Cache hits at once, misses in the background: each result usable as soon as it exists (see ``Batch``).
+        ``begin=False``: look up and plan only; ``Batch.begin()`` starts the runs (e.g. after a fork)."""
+        batch = Batch(self, rels, announce=announce, await_from=await_from)
+        return batch.begin() if begin else batch
+
     def results(self, rels: list[str]) -> dict[str, FileResult]:
         """Results for every file in ``rels``: hits from the cache, misses run in parallel, longest first."""
-        jobs = {rel: self._job(rel) for rel in dict.fromkeys(rels)}
-        found = {rel: self._lookup(job) for rel, job in jobs.items()}
-        misses = [rel for rel, hit in found.items() if hit is None]
-        # Longest first, so one slow file does not start last and run alone.
-        expected = self.expected_seconds(misses) if misses else {}
-        misses.sort(key=lambda rel: -expected[rel])
-        if misses:
-            with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(misses)))) as pool:
-                try:
-                    found.update(zip(misses, pool.map(lambda rel: self._run(jobs[rel]), misses)))
-                except BaseException:  # Ctrl-C or a bug: no snippet may outlive the build
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    kill_all()
-                    raise
-        return {rel: found[rel] for rel in jobs}
+        return self.start(rels).wait()
 
     def expected_seconds(self, rels: list[str]) -> dict[str, float]:
         """Each file's last run time: from this cache, else ``snippets/durations.json``."""
@@ -160,6 +158,13 @@ class Engine:
             return None
         hit = self.cache.lookup(job["path"], job["key"])
         return self._from_meta(job["rel"], *hit, cached=True) if hit else None
+
+    def made_elsewhere(self, rel: str) -> None:
+        """Another process stored a fresh result for ``rel``: with ``force`` too, it is not run again here."""
+        self._forced.add(rel)
+
+    def failed_elsewhere(self, rel: str) -> FileResult:
+        return FileResult(rel, False, False, 0.0, {}, {}, f"{rel}: failed in the build that ran it (reported there)", True)
 
     def _run(self, job: dict) -> FileResult:
         rel, path = job["rel"], job["path"]

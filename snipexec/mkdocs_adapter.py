@@ -26,7 +26,7 @@ from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from watchdog.observers.polling import PollingObserver
@@ -37,6 +37,7 @@ from snipexec.directives import DirectiveError
 from snipexec.directives import find as find_directives
 from snipexec.durations import DurationsError
 from snipexec.engine import Engine, SnippetFailure, SnippetNotFound
+from snipexec.handoff import Handoff
 from snipexec.pages import public_figures, render_page
 from snipexec.render import unstash
 from snipexec.revision import file_dates, last_changed
@@ -46,19 +47,23 @@ log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
 _state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None,
                 "dirty": False, "page_snippets": {}, "files": {}, "sources": {},
-                "front_matter": {}, "command": None}
+                "front_matter": {}, "command": None, "batch": None, "file_order": {}}
+EXIT_REPORTED_BY_MAIN_BUILD = 3  # the translation stopped for a snippet failure the main build reports
 
 
 def _settings(config) -> dict:
     return (config.extra or {}).get("snipexec", {}) or {}
 
 
+def _engine_folder(config) -> Path:
+    return (Path(config.config_file_path).parent / _settings(config).get("snippets", "snippets")).resolve()
+
+
 def _engine(config) -> Engine:
-    root = Path(config.config_file_path).parent
-    snippets = (root / _settings(config).get("snippets", "snippets")).resolve()
+    snippets = _engine_folder(config)
     engine = _state["engine"]
     if engine is None or engine.snippets_dir != snippets:
-        engine = _state["engine"] = Engine(snippets, project_root=root)
+        engine = _state["engine"] = Engine(snippets, project_root=Path(config.config_file_path).parent)
     return engine
 
 
@@ -153,10 +158,47 @@ def _execution_on() -> bool:
 
 @event_priority(10)  # before mkdocs-jupyter, which turns the generated notebooks into notebook views
 def on_files(files, config):
+    """Start every snippet the pages need (both languages', so each runs once), without waiting for them:
+    a page waits for its own results when it renders (``on_page_markdown``)."""
     engine = _engine(config)
-    if not _state["nested"]:
+    nested = _state["nested"]
+    if not nested:
         _state["dates"] = file_dates(Path(config.config_file_path).parent)  # once for both languages
         notebooks.pending.clear()
+    pages, wanted = _read_pages(files, config, engine)
+    _state["results"], _state["figures"], _state["batch"] = None, {}, None
+    subs, handoff = [], None
+    if not nested:
+        subs = _state["translations"] = _translations(config)  # here, so a missing twin counts as this build's warning
+        if _execution_on():
+            wanted += _cells_of(subs, engine)
+            if _can_fork(config):
+                handoff = Handoff(wanted)
+    later = not _state["dirty"]  # rebuild tracking (--dirty) fingerprints each page's results before on_nav
+    if _execution_on():
+        try:  # cache look-ups and the schedule now; the runs start after the fork below
+            _state["batch"] = engine.start(wanted, announce=handoff, await_from=_state.get("handoff"), begin=False)
+        except DurationsError as e:
+            raise PluginError(str(e)) from None
+        except (SnippetNotFound, FileNotFoundError, ValueError) as e:
+            raise PluginError(f"snippet failed:\n{e}") from None
+    if not nested and _can_fork(config):
+        _fork_translations(subs, handoff)  # returns in this process only
+    if _state["batch"] is not None:
+        _state["batch"].begin()
+        if not later:
+            _state["results"] = _all_results()
+            _add_figures(files, config, _state["results"])
+    if "notebooks" in (config.extra or {}):
+        notebooks.add(files, config, engine, pages, _state["results"], _state["dirty"],
+                      later=later and _state["batch"] is not None)
+    if later and _state["batch"] is not None and _state["batch"].ran:
+        files = _ready_first(files, config)
+    return files
+
+
+def _read_pages(files, config, engine: Engine) -> tuple[dict, list[str]]:
+    """The ``::: run`` lines of every page, checked: a missing file or cell is named with its page line."""
     pages, wanted = {}, []  # src_uri -> (front matter, body, directives)
     sources = _state["sources"][config.config_file_path] = {}  # src_uri -> digest of its text
     front_matter = _state["front_matter"][config.config_file_path] = {}
@@ -171,7 +213,7 @@ def on_files(files, config):
         try:
             found = find_directives(text, where)  # line numbers of the file, front matter included
             for d in found:
-                engine.resolve(d.path)  # a missing file or cell is named with the page line that asks for it
+                engine.resolve(d.path)
                 engine.parse(d.path).cell(d.cell)
         except (SnippetNotFound, KeyError) as e:
             raise PluginError(f"{where}:{d.line}: {e.args[0]}") from None
@@ -181,30 +223,142 @@ def on_files(files, config):
             pages[f.src_uri] = (meta, body, found)
             wanted += [d.path for d in found]
     _state["page_snippets"][config.config_file_path] = {src: [d.path for d in p[2]] for src, p in pages.items()}
-    _state["results"], _state["figures"] = None, {}
-    if _execution_on():
+    return pages, wanted
+
+
+def _cells_of(subs, engine: Engine) -> list[str]:
+    """The snippet files the translations' pages use. Their mistakes are left for their own build, which
+    names the page and line."""
+    wanted = []
+    for sub in subs:
+        if _engine_folder(sub) != engine.snippets_dir:
+            continue  # a snippets folder of its own: its build runs those
+        for f in get_files(sub).documentation_pages():
+            if not f.src_uri.endswith(".md"):
+                continue
+            try:
+                found = find_directives(Path(f.abs_src_path).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, DirectiveError):
+                continue
+            for d in found:
+                try:
+                    engine.resolve(d.path)
+                except SnippetNotFound:
+                    continue
+                wanted.append(d.path)
+    return wanted
+
+
+def _results_for(rels) -> dict:
+    """The results of ``rels``, waiting for those still running. A failure stops the build with every
+    failure of the batch, as a build that waited for all of them would report it."""
+    batch, engine = _state["batch"], _state["engine"]
+    rels = list(dict.fromkeys(rels))
+    try:
+        found = {rel: batch.result(rel) for rel in rels if batch.has(rel)}
+        unknown = [rel for rel in rels if rel not in found]  # a page saved since on_files asks for more
+        found.update(engine.results(unknown) if unknown else {})
+    except (SnippetNotFound, FileNotFoundError, ValueError) as e:
+        raise PluginError(f"snippet failed:\n{e}") from None
+    failed = [r for r in found.values() if not r.ok]
+    if failed:
+        if any(r.failed_elsewhere for r in failed):
+            _exit_reported_by_main_build()
         try:
-            results = engine.results(wanted)
-            engine.raise_for_failures(results)
-        except DurationsError as e:
-            raise PluginError(str(e)) from None
-        except (SnippetFailure, SnippetNotFound, FileNotFoundError, ValueError) as e:
+            everything = {**_all_results(raise_failures=False), **found}
+            Engine.raise_for_failures(everything)
+        except SnippetFailure as e:
             raise PluginError(f"snippet failed:\n{e}") from None
+    return {rel: found[rel] for rel in rels}
+
+
+def _all_results(raise_failures: bool = True) -> dict:
+    try:
+        results = _state["batch"].wait()
+        if raise_failures:
+            if any(r.failed_elsewhere for r in results.values() if not r.ok):
+                _exit_reported_by_main_build()
+            Engine.raise_for_failures(results)
+    except (SnippetFailure, SnippetNotFound, FileNotFoundError, ValueError) as e:
+        raise PluginError(f"snippet failed:\n{e}") from None
+    return results
+
+
+def _exit_reported_by_main_build():
+    """In the forked translation build: a snippet the main build ran failed, and the main build reports it
+    (with file, cell and line). Leave quietly: an exception would have MkDocs log a page error here too."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_REPORTED_BY_MAIN_BUILD)
+
+
+def _add_figures(files, config, results: dict) -> None:
+    """Figures the snippets drew, as files of the site (once each)."""
+    for result in results.values():
+        for fig, name in public_figures(result).items():
+            if fig in _state["figures"]:
+                continue
+            f = File.generated(config, f"{FIGURES_DIR}/{name}", abs_src_path=str(fig), inclusion=InclusionLevel.INCLUDED)
+            files.append(f)
+            if _state["dirty"]:
+                incremental.copy_from(f)
+            _state["figures"][fig] = f
+
+
+def _ready_first(files, config):
+    """MkDocs renders the pages in file order. Pages whose snippets still run go last, in the order their
+    results should come, so every other page and notebook view renders meanwhile instead of after the
+    slowest snippet. ``on_env`` puts the order back before anything is written."""
+    batch = _state["batch"]
+    uses = _state["page_snippets"].get(config.config_file_path, {})
+    uses = {**uses, **{view: uses.get(lesson, []) for view, lesson in notebooks.views(config).items()}}
+
+    def ready(f) -> float:
+        return max((batch.expected_ready.get(rel, 0.0) for rel in uses.get(f.src_uri, ())), default=0.0)
+
+    _state["file_order"][config.config_file_path] = [f.src_uri for f in files]
+    return Files(sorted(files, key=ready))  # stable: the order of MkDocs among pages ready at once
+
+
+@event_priority(101)  # before the tags plugin writes tags.json
+def on_env(env, config, files):
+    """Every page has rendered, so every result is in: report them, and give the files back their order."""
+    if _state["batch"] is not None:
+        _state["results"] = _all_results()
         if not _state["nested"]:
-            _report_timings(engine, results)
-        _state["results"] = results
-        for result in results.values():
-            for fig, name in public_figures(result).items():
-                f = File.generated(config, f"{FIGURES_DIR}/{name}", abs_src_path=str(fig))
-                files.append(f)
-                if _state["dirty"]:
-                    incremental.copy_from(f)
-                _state["figures"][fig] = f
-    if "notebooks" in (config.extra or {}):
-        notebooks.add(files, config, engine, pages, _state["results"], _state["dirty"])
-    if not _state["nested"] and _can_fork(config):
-        _fork_translations(config)  # these pages' snippets are cached now: it runs only cells they lack
-    return files
+            _report_timings(_state["engine"], _state["results"])
+    order = _state["file_order"].pop(config.config_file_path, None)
+    if order:
+        rank = {uri: i for i, uri in enumerate(order)}
+        current = list(files)
+        for f in current:
+            files.remove(f)
+        for f in sorted(current, key=lambda f: rank.get(f.src_uri, len(rank))):  # figures added since: last
+            files.append(f)
+        _tags_in_site_order(config, files)
+    return env
+
+
+def _tags_in_site_order(config, files) -> None:
+    """Material's tags plugin lists pages in the order they rendered (tags.json): the site's order instead,
+    as in a build that waited for nothing. Its mappings are a dict by page URL (Material 9.8, pinned)."""
+    mappings = getattr(config.plugins.get("material/tags"), "mappings", None)
+    data = getattr(mappings, "data", None)
+    if isinstance(data, dict):
+        rank = {f.url: i for i, f in enumerate(files.documentation_pages())}
+        mappings.data = dict(sorted(data.items(), key=lambda item: rank.get(item[0], len(rank))))
+
+
+@event_priority(10)  # before mkdocs-jupyter reads the notebook
+def on_pre_page(page, config, files):
+    if _state["batch"] is not None and not _state["dirty"]:
+        notebooks.write_for_view(page, config, _results_for)
+    return page
+
+
+def on_build_error(error):
+    if _state["batch"] is not None:
+        _state["batch"].cancel()
 
 
 def _page_path(config, abs_src_path: str) -> str:
@@ -271,7 +425,11 @@ def on_page_markdown(markdown, page, config, files):
     try:
         where = _page_path(config, page.file.abs_src_path)
         used = [d.path for d in find_directives(markdown, where)]
-        rendered = render_page(engine, markdown, _state["results"], figure_url, config.theme.get("language", "en"),
+        results = None  # execution switched off: code only
+        if _state["batch"] is not None:
+            results = _results_for(used)
+            _add_figures(files, config, results)
+        rendered = render_page(engine, markdown, results, figure_url, config.theme.get("language", "en"),
                                where, stash=stash)
     except DirectiveError as e:
         raise PluginError(str(e)) from None
@@ -343,21 +501,27 @@ def _can_fork(config) -> bool:
             and threading.active_count() == 1 and bool(_settings(config).get("translations")))
 
 
-def _fork_translations(config) -> None:
-    subs = _translations(config)  # here, so a missing twin counts as this build's warning (--strict)
+def _fork_translations(subs, handoff: Handoff | None) -> None:
+    """The child waits for the snippets this process runs (``handoff``); a cell only it shows runs on a
+    forkserver of its own."""
     sys.stdout.flush()
     sys.stderr.flush()
     parent = os.getpid()
     pid = os.fork()
     if pid:
         _state["translations_pid"] = pid
+        if handoff:
+            handoff.as_maker()
         return
     code = 1
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the main build died, so stop
         if os.getppid() != parent:  # it died before that took effect
             os._exit(1)
-        forget_forkserver()  # a cell only the translation shows runs on a forkserver of its own
+        forget_forkserver()  # the main build's forkserver is its child, not ours
+        if handoff:
+            handoff.as_waiter()
+            _state["handoff"] = handoff
         for handler in logging.getLogger("mkdocs").handlers:  # both builds write at once: say whose line
             handler.addFilter(_tag_language)
         _build(subs)
@@ -384,11 +548,14 @@ def _build_translations(config):
     if _state["nested"]:
         return
     pid = _state.pop("translations_pid", None)
+    subs = _state.pop("translations", None)
     if pid is None:
-        _build(_translations(config))
+        _build(subs if subs is not None else _translations(config))
     else:
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
+        if code == EXIT_REPORTED_BY_MAIN_BUILD:
+            raise PluginError("the translated site stopped: a snippet it shows failed (see above)")
         if code != 0:
             how = f"exit code {code}" if code > 0 else f"killed by {signal.Signals(-code).name}"
             raise PluginError(f"the translated site failed to build ({how}); its messages are above")
@@ -399,7 +566,11 @@ on_post_build = CombinedEvent(_search_index_whole, _build_translations)
 
 
 def on_shutdown():
-    """A main build that failed first leaves its translations' process running: stop it."""
+    """A main build that failed first leaves its snippets and its translations' process running: stop them."""
+    if _state["nested"]:
+        return
+    if _state["batch"] is not None:
+        _state["batch"].cancel()
     pid = _state.pop("translations_pid", None)
     if pid is not None:
         try:

@@ -11,8 +11,10 @@ import hashlib
 import os
 import posixpath
 import re
+from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from mkdocs.structure.files import File
@@ -20,26 +22,22 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from snipexec import mkdocs_incremental as incremental
+from snipexec.directives import find as find_directives
 from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 
 _names: dict[str, dict[str, str]] = {}  # config file -> page src_uri -> notebook file name
 _inputs: dict[Path, tuple[str, int]] = {}  # notebook path -> (digest of its inputs, mtime it was written with)
 pending: dict[Path, tuple[str, str]] = {}  # notebooks to write once the build is done (serve --dirty)
+_plans: dict[str, dict] = {}  # config file -> page src_uri -> its notebook, to write
 
 
-def add(files, config, engine, pages, results: dict, dirty: bool) -> None:
+def add(files, config, engine, pages, results: dict | None, dirty: bool, later: bool = False) -> None:
     """Each page that runs snippets, as a notebook (written under the cache folder, so mkdocs-jupyter,
-    which reads notebooks from disk, can render a notebook view of it)."""
-    results = results or {}  # none with execution switched off: code without outputs
+    which reads notebooks from disk, can render a notebook view of it).
+
+    ``later``: the results are not all there yet; each notebook is written by ``write_for_view`` just
+    before its view renders."""
     lang = config.theme.get("language", "en")
-    snippets = Snippets(
-        parse=engine.parse,
-        metas={rel: r.meta for rel, r in results.items()},
-        folder=lambda rel: engine.resolve(rel).parent,
-        project_root=engine.project_root,
-        figures=lambda rel, cell: results[rel].cells[cell].figures if rel in results else [],
-    )
-    declared = declared_dependencies(Path(config.config_file_path).parent / "pyproject.toml")
     # A plain File with its own src_dir, not File.generated: mkdocs-jupyter's view finds the notebook
     # through src_dir, which a generated file lacks.
     src_dir = engine.cache.root / "notebooks" / lang
@@ -48,19 +46,51 @@ def add(files, config, engine, pages, results: dict, dirty: bool) -> None:
     # Deferred writes need a watcher to see them; the first build of a serve runs before it watches.
     defer = dirty and config.config_file_path in _names
     names = _names[config.config_file_path] = {}
+    plans = _plans[config.config_file_path] = {}
     for src_uri, (meta, body, found) in pages.items():
         title = meta.get("title") or next(iter(re.findall(r"^#\s+(.+)$", body, re.M)), Path(src_uri).stem)
         url = urljoin(config.site_url or "", files.get_file_from_path(src_uri).url)
-        name = Path(src_uri).with_suffix(".ipynb").name
-        path = folder / name
-        names[src_uri] = name
-        used = sorted({d.path for d in found})
-        inputs = incremental.digest(body, title, url, sorted(declared), [snippets.metas.get(rel) for rel in used],
+        names[src_uri] = Path(src_uri).with_suffix(".ipynb").name
+        plan = plans[src_uri] = _Plan(engine, folder / names[src_uri], body, title, url,
+                                      functools.partial(_site_link, config, files, src_uri, url))
+        if not later:
+            plan.write(config, results or {}, defer)  # none with execution switched off: code without outputs
+    for name in names.values():
+        files.append(File(f"notebooks/{name}", str(src_dir), config.site_dir, config.use_directory_urls))
+
+
+@dataclass
+class _Plan:
+    """One lesson's notebook, to be written once its results are known."""
+
+    engine: object
+    path: Path
+    body: str
+    title: str
+    url: str
+    links: Callable[[str], str]
+
+    @property
+    def snippets(self) -> list[str]:
+        return sorted({d.path for d in find_directives(self.body)})
+
+    def write(self, config, results: dict, defer: bool = False) -> None:
+        engine, path, used = self.engine, self.path, self.snippets
+        snippets = Snippets(
+            parse=engine.parse,
+            metas={rel: r.meta for rel, r in results.items()},
+            folder=lambda rel: engine.resolve(rel).parent,
+            project_root=engine.project_root,
+            figures=lambda rel, cell: results[rel].cells[cell].figures if rel in results else [],
+        )
+        declared = declared_dependencies(Path(config.config_file_path).parent / "pyproject.toml")
+        lang = config.theme.get("language", "en")
+        inputs = incremental.digest(self.body, self.title, self.url, sorted(declared),
+                                    [snippets.metas.get(rel) for rel in used],
                                     [os.stat(engine.resolve(rel)).st_mtime_ns for rel in used])
         if path.is_file() and _inputs.get(path) == (inputs, path.stat().st_mtime_ns):
-            continue  # same inputs and nobody else (another build) wrote it since: the same notebook
-        text = lesson_notebook(body, title, snippets, lang, url, declared,
-                               links=functools.partial(_site_link, config, files, src_uri, url))
+            return  # same inputs and nobody else (another build) wrote it since: the same notebook
+        text = lesson_notebook(self.body, self.title, snippets, lang, self.url, declared, links=self.links)
         if path.is_file() and path.read_text(encoding="utf-8") == text:  # unchanged: its view is not rebuilt
             _inputs[path] = (inputs, path.stat().st_mtime_ns)
         elif defer and path.is_file():
@@ -69,8 +99,25 @@ def add(files, config, engine, pages, results: dict, dirty: bool) -> None:
             pending[path] = (text, inputs)
         else:
             write(path, text, inputs)
-    for name in names.values():
-        files.append(File(f"notebooks/{name}", str(src_dir), config.site_dir, config.use_directory_urls))
+
+
+def lesson_of_view(page, config) -> str | None:
+    """The lesson page (src_uri) whose notebook ``page`` views, if it is a notebook view."""
+    return next((src for src, name in _names.get(config.config_file_path, {}).items()
+                 if f"notebooks/{name}" == page.file.src_uri), None)
+
+
+def views(config) -> dict[str, str]:
+    """Notebook view src_uri -> its lesson's src_uri."""
+    return {f"notebooks/{name}": src for src, name in _names.get(config.config_file_path, {}).items()}
+
+
+def write_for_view(page, config, results_for: Callable[[list[str]], dict]) -> None:
+    """Before mkdocs-jupyter reads a view's notebook: write it, once its lesson's results are there."""
+    lesson = lesson_of_view(page, config)
+    plan = _plans.get(config.config_file_path, {}).get(lesson)
+    if plan is not None:
+        plan.write(config, results_for(plan.snippets))
 
 
 def _site_link(config, files, src_uri: str, page_url: str, target: str) -> str:
@@ -102,8 +149,7 @@ def write(path: Path, text: str, inputs: str) -> None:
 
 def edit_lesson(page, config) -> None:
     """A notebook view's "edit this page" opens its lesson's Markdown: the notebook is made by the build."""
-    lesson = next((src for src, name in _names.get(config.config_file_path, {}).items()
-                   if f"notebooks/{name}" == page.file.src_uri), None)
+    lesson = lesson_of_view(page, config)
     if lesson and page.edit_url and page.edit_url.endswith(page.file.src_uri):
         page.edit_url = page.edit_url[: -len(page.file.src_uri)] + lesson
 

@@ -7,6 +7,7 @@ something must run: a warm build never imports torch.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import multiprocessing
 import os
@@ -179,6 +180,9 @@ def kill_all() -> None:
         running = list(_live)
     for proc in running:
         _kill_tree(proc)
+
+
+atexit.register(kill_all)  # runs are waited on in daemon threads: a build that exits mid-run stops them here
 
 
 READ_LIMIT = 1 << 20  # far more than a page shows; a flood is never read whole
