@@ -8,6 +8,7 @@ pages, other notebooks) is done while it still runs, instead of after it.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,8 @@ class Batch:
             if self._awaited:
                 threading.Thread(target=self._listen, args=(self._await_from,), daemon=True,
                                  name="snipexec-await").start()
+            elif self._await_from is not None:
+                self._await_from.stop_listening()  # nothing to wait for: the maker's notices must not fill a pipe
             self._maybe_finished()
         return self
 
@@ -102,13 +105,15 @@ class Batch:
         with self._cond:
             return [r for r in self._done.values() if not r.ok]
 
-    def cancel(self) -> None:
-        """Stop: nothing more starts, and what runs is killed."""
+    def cancel(self, patience: float = 5.0) -> None:
+        """Stop: nothing more starts, and what runs is killed. A worker still waiting for another build's
+        lock on a file after ``patience`` seconds is left behind (a daemon; the runner kills its run at exit)."""
         with self._cond:
             self._cancelled = True
             self._queue.clear()
+        deadline = time.monotonic() + patience
         for thread in self._threads:
-            while thread.is_alive():
+            while thread.is_alive() and time.monotonic() < deadline:
                 kill_all()  # also a run that a worker started after the last look
                 thread.join(0.05)
 
@@ -164,18 +169,17 @@ class Batch:
         self._start_workers()
 
     def _store(self, rel: str, result: FileResult) -> None:
-        with self._cond:
+        with self._cond:  # announced under the lock: the last result's close() must not overtake a notice
             self._done[rel] = result
             self._cond.notify_all()
-        if self._announce is not None:
-            self._announce.made(rel, result.ok)
+            if self._announce is not None:
+                self._announce.made(rel, result.ok)
         self._maybe_finished()
 
     def _maybe_finished(self) -> None:
         with self._cond:
-            finished = len(self._done) == len(self._jobs)
-        if finished:
-            self._close_announcements()
+            if len(self._done) == len(self._jobs):
+                self._close_announcements()
 
     def _close_announcements(self) -> None:
         if self._announce is not None:

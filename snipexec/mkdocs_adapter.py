@@ -7,9 +7,12 @@ Settings live under ``extra.snipexec`` in mkdocs.yml::
         snippets: snippets          # folder, relative to mkdocs.yml
         translations: {en: mkdocs.en.yml}   # built into site_dir/<lang>
 
-Pages ask for cells with ``::: run file.py:cell`` lines. Snippets run once,
-in parallel, before any page renders; a failure stops the build (and
-``mkdocs serve``) with the snippet's file, line and exception.
+Pages ask for cells with ``::: run file.py:cell`` lines. ``on_files`` starts
+every snippet both languages need (each runs once, in parallel, longest
+first) and each page waits only for its own results when it renders, so
+pages and notebook views render while the slow snippets still run. A
+failure stops the build (and ``mkdocs serve``) with the snippet's file,
+line and exception.
 """
 from __future__ import annotations
 
@@ -242,8 +245,8 @@ def _cells_of(subs, engine: Engine) -> list[str]:
                 continue
             for d in found:
                 try:
-                    engine.resolve(d.path)
-                except SnippetNotFound:
+                    engine.parse(d.path).cell(d.cell)
+                except (SnippetNotFound, KeyError, ValueError):
                     continue
                 wanted.append(d.path)
     return wanted

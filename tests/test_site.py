@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -263,3 +265,94 @@ def test_a_strict_warning_in_the_translation_says_which_language_and_why(tmp_pat
     warning = next(line for line in build.stderr.splitlines() if "missing.md" in line)
     assert "[en]" in warning, build.stderr
     assert "[en] Aborted with 1 warnings in strict mode!" in build.stderr, build.stderr
+
+
+# --- a cold build renders what it can while slow snippets run --------------
+
+def two_page_site(tmp_path: Path, slow_body: str, log: Path) -> Path:
+    """Both languages: page a.md waits on a slow snippet, b.md on a fast one. A probe hook, after the
+    snipexec hook, logs each page as it renders; the slow snippet logs when it is done."""
+    pages = {"a.md": "# A\n\n::: run slow.py:c\n", "b.md": "# B\n\n::: run fast.py:c\n"}
+    for lang in ("ko", "en"):
+        (tmp_path / "docs" / lang).mkdir(parents=True)
+        for name, text in pages.items():
+            (tmp_path / "docs" / lang / name).write_text(text)
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets/slow.py").write_text(f"# --8<-- [start:c]\n{slow_body}\n# --8<-- [end:c]\n")
+    (tmp_path / "snippets/fast.py").write_text("# --8<-- [start:c]\nprint('fast')\n# --8<-- [end:c]\n")
+    # What a fresh clone has: the last known run times, so the slow file is known to be slow.
+    (tmp_path / "snippets/durations.json").write_text('{"slow.py": 5.0, "fast.py": 0.01}')
+    (tmp_path / "probe.py").write_text(
+        "def on_page_markdown(markdown, page, config, files):\n"
+        f"    with open({str(log)!r}, 'a') as f:\n"
+        "        f.write(config.theme['language'] + ':' + page.file.src_uri + '\\n')\n"
+    )
+    hooks = ROOT / "snipexec/mkdocs_hooks.py"
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\nsite_url: https://example.org/\ndocs_dir: docs/ko\ntheme: {{name: mkdocs, language: ko}}\n"
+        f"hooks: [{hooks}, probe.py]\nnav: [a.md, b.md]\n"
+        "extra: {snipexec: {snippets: snippets, translations: {en: mkdocs.en.yml}}}\n"
+    )
+    (tmp_path / "mkdocs.en.yml").write_text(
+        "INHERIT: mkdocs.yml\nsite_url: https://example.org/en/\ndocs_dir: docs/en\ntheme: {name: mkdocs, language: en}\n")
+    return tmp_path / "mkdocs.yml"
+
+
+def test_pages_render_while_a_slow_snippet_runs_and_the_site_is_written_as_by_a_warm_build(tmp_path):
+    log = tmp_path / "log.txt"
+    config = two_page_site(tmp_path, f"import time\ntime.sleep(4)\nopen({str(log)!r}, 'a').write('slow-done\\n')\nprint('slow')", log)
+    cold = mkdocs_build(config, tmp_path / "cold", cwd=tmp_path)
+    assert cold.returncode == 0, cold.stderr
+    order = log.read_text().split()
+    done = order.index("slow-done")
+    assert {"ko:b.md", "en:b.md"} <= set(order[:done]), order  # both languages' b.md did not wait for a.md's snippet
+    assert {"ko:a.md", "en:a.md"} <= set(order[done + 1:]), order
+    assert "slow" in (tmp_path / "cold/a/index.html").read_text() and "fast" in (tmp_path / "cold/en/b/index.html").read_text()
+    assert order.count("slow-done") == 1  # ran once for both languages
+
+    warm = mkdocs_build(config, tmp_path / "warm", cwd=tmp_path)  # from the cache: renders in file order
+    assert warm.returncode == 0, warm.stderr
+    assert log.read_text().count("slow-done") == 1
+    for written in ("search/search_index.json", "en/search/search_index.json", "sitemap.xml", "en/sitemap.xml"):
+        assert (tmp_path / "cold" / written).read_bytes() == (tmp_path / "warm" / written).read_bytes(), written
+
+
+def test_a_failing_snippet_is_reported_once_with_its_line(tmp_path):
+    config = two_page_site(tmp_path, "import time\ntime.sleep(1)\nraise KeyError('gone')", tmp_path / "log.txt")
+    build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
+    assert build.returncode != 0
+    assert build.stderr.count("slow.py:4 in cell 'c': unexpected exception: KeyError: 'gone'") == 1, build.stderr
+    # The English build leaves the report to the main build.
+    assert not [line for line in build.stderr.splitlines() if "[en]" in line and "ERROR" in line], build.stderr
+
+
+def test_a_cell_only_the_translation_shows_fails_the_build_with_its_line(tmp_path):
+    config = bilingual_site(tmp_path, "::: run s.py:both\n", "::: run s.py:both\n\n::: run en_only.py:c\n")
+    (tmp_path / "snippets/en_only.py").write_text("# --8<-- [start:c]\nx = 1\n1 / 0\n# --8<-- [end:c]\n")
+    build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
+    assert build.returncode != 0
+    assert build.stderr.count("en_only.py:3 in cell 'c': unexpected exception: ZeroDivisionError") == 1, build.stderr
+
+
+def test_ctrl_c_stops_a_build_and_every_snippet_it_started(tmp_path):
+    pidfile = tmp_path / "pid"
+    config = two_page_site(tmp_path, f"import os, time\nopen({str(pidfile)!r}, 'w').write(str(os.getpid()))\ntime.sleep(300)",
+                           tmp_path / "log.txt")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "--site-dir", str(tmp_path / "out")],
+                             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for _ in range(600):
+        if pidfile.exists() and pidfile.read_text():
+            break
+        time.sleep(0.05)
+    pid = int(pidfile.read_text())
+    build.send_signal(signal.SIGINT)
+    try:
+        build.wait(15)
+    finally:
+        build.kill()
+    time.sleep(0.5)
+    alive = os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    if alive:
+        os.kill(pid, signal.SIGKILL)
+    assert build.returncode != 0 and not alive, f"exit {build.returncode}, snippet still running: {alive}"

@@ -1,0 +1,29 @@
+"""Results as they come: a build can use a fast file's result while a slow one still runs."""
+from __future__ import annotations
+
+
+def test_a_fast_files_result_is_there_while_a_slow_file_still_runs(project, tmp_path):
+    go = tmp_path / "go"
+    # The slow file finishes only once the test has the fast file's result (or gives up after 60 s).
+    project.snippet("slow.py", f"""
+        # --8<-- [start:c]
+        import os, time
+        deadline = time.time() + 60
+        while not os.path.exists({str(go)!r}) and time.time() < deadline:
+            time.sleep(0.05)
+        print("saw go" if os.path.exists({str(go)!r}) else "gave up")
+        # --8<-- [end:c]
+        """)
+    project.snippet("fast.py", "# --8<-- [start:c]\nprint('fast')\n# --8<-- [end:c]\n")
+    batch = project.engine(workers=2).start(["slow.py", "fast.py"])
+    assert batch.result("fast.py").cells["c"].output == "fast\n"
+    go.touch()
+    assert batch.result("slow.py").cells["c"].output == "saw go\n"
+    assert [r.path for r in batch.wait().values()] == ["slow.py", "fast.py"]
+
+
+def test_cached_files_are_ready_at_once_and_nothing_runs(project):
+    project.snippet("a.py", "# --8<-- [start:c]\nprint('a')\n# --8<-- [end:c]\n")
+    project.run("a.py")
+    batch = project.engine().start(["a.py"])
+    assert not batch.ran and batch.result("a.py").cached
