@@ -41,8 +41,31 @@ def digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def installed_version(dist: str) -> str | None:
-    return _installed(_site_state()).get(re.sub(r"[-_.]+", "_", dist).lower())
+def installed_version(dist: str, memo: Path | None = None) -> str | None:
+    """``memo``: a file that keeps the scan between processes (a warm build then reads no package metadata)."""
+    return _installed_remembered(_site_state(), memo).get(re.sub(r"[-_.]+", "_", dist).lower())
+
+
+@functools.lru_cache(maxsize=4)
+def _installed_remembered(site_state: tuple, memo: Path | None) -> dict[str, str]:
+    """``_installed``, kept on disk under the same key: the package folders and their mtimes."""
+    key = digest([list(entry) for entry in site_state])
+    if memo is not None:
+        try:
+            saved = json.loads(memo.read_text())
+            if saved.get("key") == key and isinstance(saved.get("versions"), dict):
+                return saved["versions"]
+        except (OSError, ValueError, AttributeError):
+            pass  # none yet, or unreadable: scan
+    found = _installed(site_state)
+    if memo is not None:
+        try:
+            tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"key": key, "versions": found}))
+            tmp.replace(memo)
+        except OSError:
+            pass  # a read-only cache still works, it just scans each time
+    return found
 
 
 def _site_state() -> tuple:
@@ -203,7 +226,7 @@ class Cache:
             p = self.project_root / rel
             if not p.is_file() or sha256_file(p) != h:
                 return False
-        return all(installed_version(d) == v for d, v in meta["dists"].items())
+        return all(installed_version(d, memo=self.root / "installed.json") == v for d, v in meta["dists"].items())
 
     def lookup(self, snippet: Path, key: str) -> tuple[Path, dict] | None:
         folder = self.entries / self.slug(snippet)

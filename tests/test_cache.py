@@ -98,7 +98,7 @@ def test_another_torch_version_misses(project, counted, monkeypatch):
     result = project.run(rel)
     assert "torch" in result.meta["dists"]
     real = cache_mod.installed_version
-    monkeypatch.setattr(cache_mod, "installed_version", lambda d: "9.9.9" if d == "torch" else real(d))
+    monkeypatch.setattr(cache_mod, "installed_version", lambda d, **kw: "9.9.9" if d == "torch" else real(d, **kw))
     assert not project.run(rel).cached
 
 
@@ -204,3 +204,21 @@ def test_environment_that_changes_outputs_is_in_the_key_and_the_rest_never_reach
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
     result = project.run(rel)
     assert not result.cached and result.cells["c"].output == "Haswell None\n"
+
+
+def test_remembered_package_versions_follow_an_upgrade(tmp_path, monkeypatch):
+    """Versions are remembered on disk between builds; an install or upgrade (a changed package folder) is seen."""
+    site = tmp_path / "site"
+    (site / "fakepkg-1.0.dist-info").mkdir(parents=True)
+    (site / "fakepkg-1.0.dist-info/METADATA").write_text("Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.0\n")
+    monkeypatch.syspath_prepend(str(site))
+    memo = tmp_path / "installed.json"
+    assert cache_mod.installed_version("fakepkg", memo=memo) == "1.0"
+    assert "fakepkg" in memo.read_text()
+    cache_mod._installed_remembered.cache_clear()  # as a new build process would start
+    assert cache_mod.installed_version("fakepkg", memo=memo) == "1.0"
+    (site / "fakepkg-1.0.dist-info").rename(site / "fakepkg-2.0.dist-info")
+    (site / "fakepkg-2.0.dist-info/METADATA").write_text("Metadata-Version: 2.1\nName: fakepkg\nVersion: 2.0\n")
+    os.utime(site, ns=(0, os.stat(site).st_mtime_ns + 1_000_000))  # pip's rename changes the folder's mtime
+    cache_mod._installed_remembered.cache_clear()
+    assert cache_mod.installed_version("fakepkg", memo=memo) == "2.0"
