@@ -11,6 +11,7 @@ times, and reports medians. Ratios follow issue 4:
 * serve                     mkdocs serve: edit -> new output served, minus that file's run time, target <= 1 s
 * per-file start-up         forkserver overhead per snippet file, target <= 50 ms
 * anchors                   markdown-exec and mkdocs-jupyter on the same snippets, cold and warm
+* sharding                  2 shards from empty caches, merged into a third; a build on it runs nothing
 
 Usage: python benchmarks/bench.py [--runs N] [--json PATH]
 """
@@ -128,6 +129,39 @@ def startup_overhead(tmp: Path, files: int = 24) -> float:
     results = engine.results(rels)
     wall = time.perf_counter() - t0
     return (wall - sum(r.seconds for r in results.values())) / len(rels)
+
+
+def sharded(project: Path, tmp: Path, count: int = 2) -> dict:
+    """The README's sharding example: ``count`` shards from empty caches (as on fresh runners, split by
+    ``snippets/durations.json``), one after another here; their caches merged into a third; a full build on it."""
+    def cli(cache: Path, *args: str) -> str:
+        cmd = [sys.executable, "-m", "snipexec", "--snippets", str(project / "snippets"), "--cache", str(cache), *args]
+        out = subprocess.run(cmd, cwd=project, env=env(), capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
+        return out.stdout
+
+    shards, merged = [], tmp / "shards" / "merged"
+    for i in range(1, count + 1):
+        cache = tmp / "shards" / f"shard{i}"
+        t0 = time.perf_counter()
+        cli(cache, "run", "--shard", f"{i}/{count}")
+        shards.append({"seconds": time.perf_counter() - t0, "files": sorted(snippet_seconds_of(cache))})
+    added = [int(re.search(r": ([\d,]+) entries added", cli(merged, "merge", str(tmp / "shards" / f"shard{i}")))[1]
+                 .replace(",", "")) for i in range(1, count + 1)]
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    build = mkdocs_build(project, SNIPEXEC_CACHE=str(merged))
+    return {"shards": shards, "merged_entries": added, "build_after_merge": build,
+            "build_after_merge_ran": ran_files(project, merged)}
+
+
+def snippet_seconds_of(cache: Path) -> dict[str, float]:
+    """Run times a ``python -m snipexec run`` stored (it writes no timings.txt): from each entry's meta."""
+    out = {}
+    for meta in (cache / "entries").glob("*/*/result.json"):
+        data = json.loads(meta.read_text())
+        out[data["snippet"]] = data["seconds"]
+    return out
 
 
 def free_port() -> int:
@@ -348,7 +382,7 @@ def main() -> int:
         raw["cold"], raw["cold_snippet_seconds"], raw["cold_longest_file"] = [], [], []
         for n in range(args.runs):
             shutil.rmtree(cache, ignore_errors=True)
-            shutil.rmtree(project / ".cache" / "mkdocs-jupyter", ignore_errors=True)
+            shutil.rmtree(project / ".cache", ignore_errors=True)  # notebook views and compiled templates too
             raw["cold"].append(mkdocs_build(project, SNIPEXEC_CACHE=str(cache)))
             seconds = snippet_seconds(cache)
             raw["cold_snippet_seconds"].append(sum(seconds.values()))
@@ -372,6 +406,9 @@ def main() -> int:
 
         print("per-file start-up ...", flush=True)
         raw["startup_per_file"] = startup_overhead(tmp)
+
+        print("sharding: 2 shards from empty caches, merged, then a build ...", flush=True)
+        raw["sharded"] = sharded(project, tmp)
 
         print("anchor: markdown-exec ...", flush=True)
         mdx = make_markdown_exec_project(project, tmp / "mdexec")
@@ -397,6 +434,8 @@ def main() -> int:
         ("one edit: files re-run", ",".join(str(len(r)) for r in raw["edit_ran"]), "1 each", all(len(r) == 1 for r in raw["edit_ran"])),
         ("serve: edit to page, minus run", f"{median(raw['serve_minus_run']):.2f} s", "<= 1 s", median(raw["serve_minus_run"]) <= 1.0),
         ("serve: notebook view follows (no target)", f"{median(raw['serve_notebook_view_minus_run']):.2f} s", "-", True),
+        ("sharded: files re-run by the build after merge", str(len(raw["sharded"]["build_after_merge_ran"])), "0",
+         not raw["sharded"]["build_after_merge_ran"]),
         ("cold vs markdown-exec", f"{cold / mdx_t:.2f}x", "< 1x", cold < mdx_t),
         ("cold vs mkdocs-jupyter cold", f"{cold / jup_cold:.2f}x", "< 1x", cold < jup_cold),
         ("warm vs markdown-exec", f"{warm / mdx_t:.2f}x", "< 1x", warm < mdx_t),
@@ -422,6 +461,12 @@ def main() -> int:
     print("\n| check | measured | target | |\n|---|---:|---:|---|")
     for w, v, t, ok in checks:
         print(f"| {w} | {v} | {t} | {'ok' if ok else 'MISSED'} |")
+    sh = raw["sharded"]
+    print("\n| shard (empty cache, as on a fresh runner) | files | seconds |\n|---|---:|---:|")
+    for i, one in enumerate(sh["shards"], 1):
+        print(f"| {i}/{len(sh['shards'])} | {len(one['files'])} | {one['seconds']:.2f} |")
+    print(f"\nmerged: {' + '.join(map(str, sh['merged_entries']))} entries; full build after the merge: "
+          f"{sh['build_after_merge']:.2f} s, {len(sh['build_after_merge_ran'])} files ran")
     print(f"\nraw numbers: {args.json}")
     return 0 if all(ok for *_, ok in checks) else 1
 
