@@ -146,7 +146,7 @@ def sharded(project: Path, tmp: Path, count: int = 2) -> dict:
         cache = tmp / "shards" / f"shard{i}"
         t0 = time.perf_counter()
         cli(cache, "run", "--shard", f"{i}/{count}")
-        shards.append({"seconds": time.perf_counter() - t0, "files": sorted(snippet_seconds_of(cache))})
+        shards.append({"seconds": time.perf_counter() - t0, "files": stored_snippets(cache)})
     added = [int(re.search(r": ([\d,]+) entries added", cli(merged, "merge", str(tmp / "shards" / f"shard{i}")))[1]
                  .replace(",", "")) for i in range(1, count + 1)]
     shutil.rmtree(project / ".cache", ignore_errors=True)
@@ -155,13 +155,9 @@ def sharded(project: Path, tmp: Path, count: int = 2) -> dict:
             "build_after_merge_ran": ran_files(project, merged)}
 
 
-def snippet_seconds_of(cache: Path) -> dict[str, float]:
-    """Run times a ``python -m snipexec run`` stored (it writes no timings.txt): from each entry's meta."""
-    out = {}
-    for meta in (cache / "entries").glob("*/*/result.json"):
-        data = json.loads(meta.read_text())
-        out[data["snippet"]] = data["seconds"]
-    return out
+def stored_snippets(cache: Path) -> list[str]:
+    """The snippet files a ``python -m snipexec run`` stored results for (it writes no timings.txt)."""
+    return sorted(json.loads(r.read_text())["snippet"] for r in (cache / "entries").glob("*/*/result.json"))
 
 
 def free_port() -> int:
