@@ -27,8 +27,9 @@ CHROMIUM_ARGS = [
 ]
 MISSING_CHROMIUM = (
     "The browser tests need Chromium and did not find it at {where}.\n"
-    "Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`), or run `.ci/run`,\n"
-    "which installs it before `make test`; or point CHROMIUM=/path/to/chromium at another build."
+    "Install it (Debian: `sudo apt-get install -y chromium`), or run `.ci/run`,\n"
+    "which installs it before `make test`; or point CHROMIUM=/path/to/chromium at another build\n"
+    "(a Google Chrome works too: CHROMIUM=$(command -v google-chrome))."
 )
 # The deployed site lives at site_url. Pages link relatively, but the 404
 # pages link from its path, and the sitemaps name full URLs (Material's
