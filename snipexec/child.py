@@ -58,10 +58,26 @@ class _Events:
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 
+def close_forkserver_lifeline() -> None:
+    """Drop this process's copy of the forkserver's "alive" pipe. multiprocessing hands one to every
+    process the server forks (and ``os.fork`` copies the build's): while any process holds it, the
+    server, and whatever runs on it, outlives the build that started it, even one killed with SIGKILL."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    fd, server._forkserver_alive_fd = server._forkserver_alive_fd, None
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
 def _isolate(job: dict, home: str) -> None:
     os.setsid()  # own process group: the parent kills the whole tree on timeout
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the build (and its forkserver) died: stop too
+    close_forkserver_lifeline()  # so the forkserver sees a killed build (snipexec/_server.py)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans, even in their own session, stay ours to kill
     fsize = job["max_output_bytes"]
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))

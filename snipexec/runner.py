@@ -50,7 +50,8 @@ def _forkserver():
             ctx = multiprocessing.get_context("forkserver")
             # find_spec of "torch._dynamo" would import torch here, in the build process (1.2 s): look up
             # top-level names only; the server imports the rest.
-            ctx.set_forkserver_preload([m for m in PRELOAD if util.find_spec(m.partition(".")[0])] + ["snipexec._preload"])
+            found = [m for m in PRELOAD if util.find_spec(m.partition(".")[0])]
+            ctx.set_forkserver_preload(["snipexec._server", *found, "snipexec._preload"])
             # The server's environment is fixed before torch is imported there.
             saved = {k: os.environ.get(k) for k in child.FIXED_ENV}
             os.environ.update(child.FIXED_ENV)
@@ -74,6 +75,7 @@ def forget_forkserver() -> None:
     global _context
     from multiprocessing import forkserver
 
+    child.close_forkserver_lifeline()  # the original's server must see the original die
     forkserver._forkserver.__init__()  # the module's functions are bound to this instance
     _context = None
     _live.clear()

@@ -202,6 +202,46 @@ def test_killed_build_leaves_no_snippet_running(project, tmp_path):
     assert stopped and not survived, f"stopped on SIGINT: {stopped}, snippet survived SIGKILL of the build: {survived}"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("kill", ["the build", "its process group"])
+def test_sigkill_of_the_build_stops_its_snippets_and_what_they_started(project, tmp_path, kill):
+    """No atexit, no Ctrl-C handler: only the forkserver can notice, and it must stop the whole tree."""
+    pidfile = tmp_path / "pids"
+    project.snippet("hang.py", "import os, subprocess, time\n" + cell("x", (
+        "kids = [subprocess.Popen(['sleep', '301']), subprocess.Popen(['setsid', 'sleep', '302'])]\n"
+        f"open({str(pidfile)!r}, 'w').write(' '.join(str(p) for p in [os.getpid()] + [k.pid for k in kids]))\n"
+        "time.sleep(300)"
+    )))
+    build = subprocess.Popen(
+        [sys.executable, "-m", "snipexec", "--snippets", str(project.snippets), "--cache", str(project.cache), "run"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, as a terminal gives a command
+    )
+    for _ in range(300):
+        if pidfile.exists() and len(pidfile.read_text().split()) == 3:
+            break
+        time.sleep(0.1)
+    pids = [int(p) for p in pidfile.read_text().split()]
+    if kill == "the build":
+        build.kill()
+    else:
+        os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    deadline = time.time() + 10
+    while any(map(_alive, pids)) and time.time() < deadline:
+        time.sleep(0.1)
+    survivors = [p for p in pids if _alive(p)]
+    for p in survivors:
+        os.kill(p, signal.SIGKILL)
+    assert not survivors, f"still running 10 s after SIGKILL of {kill}: {survivors} of {pids} (snippet, child, setsid child)"
+
+
 @known_limit("MEDIUM: data read by C/C++ readers, sqlite, subprocesses or directory listings is not a dependency: stale output after the data changes")
 @pytest.mark.parametrize("body", [
     'import torch\nprint(torch.from_file("d.bin", size=2, dtype=torch.uint8).tolist())',
