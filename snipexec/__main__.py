@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "merge":
         for other in args.caches:
-            print(f"{other}: {engine.cache.merge_from(Path(other)):,} entries added")
+            added, damaged = engine.cache.merge_from(Path(other))
+            print(f"{other}: {added:,} entries added" + (f", {damaged:,} damaged entries left out" if damaged else ""))
         return 0
     rels = _select(engine, args.paths)
     if args.shard:

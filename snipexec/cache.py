@@ -158,6 +158,19 @@ def _source_of_bytecode(path: Path) -> Path:
     return path
 
 
+def _sound(entry: Path) -> dict | None:
+    """An entry's result if the entry is whole: its result.json reads, and every figure it names is a file
+    of the entry. A cut artifact download or a lost figure would otherwise be served, or block the snippet."""
+    try:
+        meta = json.loads((entry / "result.json").read_text())
+        figures = [name for cell in meta["cells"] for name in cell["figures"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(isinstance(n, str) and n == Path(n).name and (entry / n).is_file() for n in figures):
+        return None
+    return meta
+
+
 class Cache:
     def __init__(self, root: Path, project_root: Path):
         self.root = Path(root).resolve()  # snippets chdir to their folder: paths must be absolute
@@ -235,13 +248,13 @@ class Cache:
         except OSError:
             return None
         for entry in candidates:
+            meta = _sound(entry)  # None: pruned by a concurrent build, or damaged (a miss; the next store replaces it)
             try:
-                meta = json.loads((entry / "result.json").read_text())
-                if self._valid(meta):
+                if meta is not None and self._valid(meta):
                     os.utime(entry)  # most recently used survives pruning
                     return entry, meta
-            except (OSError, ValueError, KeyError):
-                continue  # pruned by a concurrent build, or unreadable: a miss
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
         return None
 
     def new_job_dir(self) -> Path:
@@ -262,8 +275,14 @@ class Cache:
         target = folder / f"{key}-{digest([meta['deps'], meta['dists']])}"
         try:
             os.rename(job_dir, target)
-        except OSError:  # an identical entry landed first (concurrent build)
-            shutil.rmtree(job_dir, ignore_errors=True)
+        except OSError:
+            if _sound(target) is None:  # a damaged entry (a cut download, a lost figure): this run replaces it
+                self._remove(target)
+                try:
+                    os.rename(job_dir, target)
+                except OSError:
+                    pass
+            shutil.rmtree(job_dir, ignore_errors=True)  # or an identical entry landed first (concurrent build)
         self._prune_snippet(folder)
         return target
 
@@ -276,13 +295,19 @@ class Cache:
         except (OSError, ValueError, KeyError):
             return None
 
-    def merge_from(self, other_root: Path) -> int:
-        """Copy in the entries of another cache (e.g. one per shard); entries are immutable."""
-        added = 0
+    def merge_from(self, other_root: Path) -> tuple[int, int]:
+        """Copy in the entries of another cache (e.g. one per shard); entries are immutable.
+        Returns how many were added, and how many were left out as damaged."""
+        added = damaged = 0
         for entry in sorted(Path(other_root, "entries").glob("*/*")):
             target = self.entries / entry.parent.name / entry.name
-            if target.exists() or not (entry / "result.json").is_file():
+            if target.exists() and _sound(target) is not None:
                 continue
+            if _sound(entry) is None:
+                damaged += 1
+                continue
+            if target.exists():
+                self._remove(target)  # damaged here, whole there
             staging = self.tmp / f"merge-{uuid.uuid4().hex}"
             shutil.copytree(entry, staging)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -291,7 +316,7 @@ class Cache:
                 added += 1
             except OSError:
                 shutil.rmtree(staging, ignore_errors=True)
-        return added
+        return added, damaged
 
     # --- pruning ---------------------------------------------------------
     def _remove(self, entry: Path) -> None:
@@ -308,7 +333,7 @@ class Cache:
             self._remove(old)
 
     def prune(self, existing_snippets: list[Path], stale_tmp_seconds: float = 3600) -> int:
-        """Drop entries of snippets that no longer exist and leftovers of killed builds."""
+        """Drop entries of snippets that no longer exist, damaged entries and leftovers of killed builds."""
         keep = {self.slug(p) for p in existing_snippets}
         removed = 0
         for folder in self.entries.iterdir():
@@ -317,6 +342,11 @@ class Cache:
                     self._remove(entry)
                     removed += 1
                 shutil.rmtree(folder, ignore_errors=True)
+                continue
+            for entry in folder.iterdir():
+                if _sound(entry) is None:
+                    self._remove(entry)
+                    removed += 1
         now = time.time()
         for leftover in self.tmp.iterdir():
             try:

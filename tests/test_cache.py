@@ -222,3 +222,40 @@ def test_remembered_package_versions_follow_an_upgrade(tmp_path, monkeypatch):
     os.utime(site, ns=(0, os.stat(site).st_mtime_ns + 1_000_000))  # pip's rename changes the folder's mtime
     cache_mod._installed_remembered.cache_clear()
     assert cache_mod.installed_version("fakepkg", memo=memo) == "2.0"
+
+
+FIGURE = "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('drawn')"
+
+
+def _entry(project):
+    (entry,) = (project.cache / "entries").glob("*/*")
+    return entry
+
+
+@pytest.mark.parametrize("damage", ["cut result.json", "lost figure"])
+def test_a_damaged_entry_is_run_again_and_replaced(project, counted, damage):
+    """A cut artifact download or a lost file must cost one re-run, not every build from then on."""
+    make, runs = counted
+    rel = make(FIGURE)
+    assert project.run(rel).ok
+    entry = _entry(project)
+    if damage == "cut result.json":
+        (entry / "result.json").write_text((entry / "result.json").read_text()[:40])
+    else:
+        next(entry.glob("*.png")).unlink()
+    again = project.run(rel)
+    assert not again.cached and again.cells["c"].output == "drawn\n"
+    assert all(f.is_file() for f in again.cells["c"].figures)
+    third = project.run(rel)
+    assert third.cached and runs() == 2, "the damaged entry was not replaced"
+
+
+def test_merge_leaves_damaged_entries_out_and_prune_removes_them(project, counted, tmp_path):
+    make, _ = counted
+    rel = make(FIGURE)
+    assert project.run(rel).ok
+    next(_entry(project).glob("*.png")).unlink()
+    other = cache_mod.Cache(tmp_path / "other", project.root)
+    assert other.merge_from(project.cache) == (0, 1)
+    assert project.engine().prune() == 1
+    assert not list((project.cache / "entries").glob("*/*"))
