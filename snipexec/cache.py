@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from importlib import metadata, util
@@ -35,6 +36,16 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temp file of this process's own: concurrent builds never see, or collide on, half a file."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def digest(obj) -> str:
@@ -60,9 +71,7 @@ def _installed_remembered(site_state: tuple, memo: Path | None) -> dict[str, str
     found = _installed(site_state)
     if memo is not None:
         try:
-            tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"key": key, "versions": found}))
-            tmp.replace(memo)
+            write_atomic(memo, json.dumps({"key": key, "versions": found}))
         except OSError:
             pass  # a read-only cache still works, it just scans each time
     return found

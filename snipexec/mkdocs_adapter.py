@@ -36,6 +36,7 @@ from watchdog.observers.polling import PollingObserver
 
 from snipexec import mkdocs_incremental as incremental
 from snipexec import mkdocs_notebooks as notebooks
+from snipexec.cache import write_atomic
 from snipexec.directives import DirectiveError
 from snipexec.directives import find as find_directives
 from snipexec.durations import DurationsError
@@ -403,7 +404,7 @@ def _report_timings(engine: Engine, results: dict) -> None:
     """Like sphinx-gallery: which snippet costs what, slowest first, on the console and in a file."""
     rows = sorted(results.values(), key=lambda r: -r.seconds)
     lines = [f"{r.seconds:8.2f} s  {'ran   ' if not r.cached else 'cached'}  {r.path}" for r in rows]
-    (engine.cache.root / "timings.txt").write_text("seconds    source  snippet\n" + "\n".join(lines) + "\n")
+    write_atomic(engine.cache.root / "timings.txt", "seconds    source  snippet\n" + "\n".join(lines) + "\n")
     ran = [line for line, r in zip(lines, rows) if not r.cached]
     log.info("snipexec: %d snippet files, %d ran, %d from cache; slowest first:", len(rows), len(ran), len(rows) - len(ran))
     shown = ran or lines[:5]  # what just ran, else the costliest

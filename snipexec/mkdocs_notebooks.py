@@ -22,6 +22,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from snipexec import mkdocs_incremental as incremental
+from snipexec.cache import write_atomic
 from snipexec.directives import find as find_directives
 from snipexec.notebooks import Snippets, colab_url, declared_dependencies, lesson_notebook
 
@@ -141,9 +142,7 @@ def write_pending() -> None:
 
 
 def write(path: Path, text: str, inputs: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text)  # `make serve` and `make test` may write the same notebook at once
     _inputs[path] = (inputs, path.stat().st_mtime_ns)
 
 

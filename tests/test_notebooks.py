@@ -162,3 +162,31 @@ def test_lesson5_notebook_runs_top_to_bottom_in_a_fresh_kernel(lesson5_notebook,
     assert "Total params: 7,141" in text and "parameters: 50762" in text
     torchinfo = next(c for c in code if "\nsummary(net" in c.source)
     assert "Total params: 7,141" in torchinfo.outputs[0].data["text/plain"]  # Jupyter shows the returned table
+
+
+def _write_for_a_while(path: str, text: str, start, seconds: float) -> None:
+    import time
+
+    from snipexec import mkdocs_notebooks
+    start.wait(60)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        mkdocs_notebooks.write(Path(path), text, inputs="")
+
+
+def test_two_builds_writing_one_notebook_neither_fails_nor_leaves_half(tmp_path):
+    """`make serve` and `make test` share .cache/snipexec/notebooks: both may write a view at once."""
+    import multiprocessing
+
+    target = tmp_path / "lesson.ipynb"
+    texts = ["a" * 100_000, "b" * 150_000]
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(2)
+    procs = [ctx.Process(target=_write_for_a_while, args=(str(target), text, start, 1.5)) for text in texts]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert target.read_text() in texts
+    assert [p.name for p in tmp_path.iterdir()] == ["lesson.ipynb"], "temp files left behind"
