@@ -69,10 +69,10 @@ def _parse_options(text: str, where: str) -> dict:
     return opts
 
 
-def read_source(path: Path) -> str:
-    """A snippet's text as Python reads it: UTF-8, an optional BOM dropped."""
+def read_source(path: Path, raw: bytes | None = None) -> str:
+    """A snippet's text (``raw``: its bytes, already read) as Python reads it: UTF-8, an optional BOM dropped."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return (path.read_bytes() if raw is None else raw).decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise SnippetSyntaxError(f"{path}: not UTF-8 (byte {e.start}); save the file as UTF-8") from None
 

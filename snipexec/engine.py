@@ -15,7 +15,7 @@ from . import cache as cache_mod
 from . import durations
 from .batch import Batch
 from .capture import DEFAULT_LIMIT, clean
-from .cells import SnippetFile, parse
+from .cells import SnippetFile, parse, read_source
 from .runner import FileRun, run_file
 
 if TYPE_CHECKING:
@@ -54,6 +54,9 @@ class FileResult:
     meta: dict
     error: str | None = None
     failed_elsewhere: bool = False  # another process ran it, failed, and reports it
+    # The file as it was when its key was taken: the code pages show beside this output, even if
+    # the file is saved again while the build runs.
+    snippet: SnippetFile | None = None
 
     @property
     def output_size(self) -> int:
@@ -65,9 +68,9 @@ def _truthy(value: str | None) -> bool:
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_cached(path: Path, mtime_ns: int, size: int) -> SnippetFile:
+def _parse_source(path: Path, raw: bytes) -> SnippetFile:
     """Pages and notebooks ask for the same file many times a build; a save changes the key."""
-    return parse(path)
+    return parse(path, read_source(path, raw))
 
 
 class Engine:
@@ -114,8 +117,12 @@ class Engine:
 
     def parse(self, rel: str) -> SnippetFile:
         path = self.resolve(rel)
-        stat = path.stat()
-        return _parse_cached(path, stat.st_mtime_ns, stat.st_size)
+        return _parse_source(path, path.read_bytes())
+
+    def shown(self, rel: str, results: dict[str, FileResult] | None) -> SnippetFile:
+        """The file whose code goes beside ``results[rel]``: the one that ran, else the file as it is now."""
+        result = (results or {}).get(rel)
+        return result.snippet if result is not None and result.snippet is not None else self.parse(rel)
 
     # --- running -------------------------------------------------------------
     def start(self, rels: list[str], announce: Handoff | None = None, await_from: Handoff | None = None,
@@ -147,7 +154,7 @@ class Engine:
     def _job(self, rel: str) -> dict:
         path = self.resolve(rel)
         source = path.read_bytes()
-        snippet = self.parse(rel)
+        snippet = _parse_source(path, source)  # the same bytes as the key: a save in between cannot split them
         options = self._options(snippet)
         data = [(path.parent / d).resolve() for d in snippet.data]
         return {"rel": rel, "path": path, "snippet": snippet, "options": options,
@@ -157,7 +164,7 @@ class Engine:
         if self.force and job["rel"] not in self._forced:
             return None
         hit = self.cache.lookup(job["path"], job["key"])
-        return self._from_meta(job["rel"], *hit, cached=True) if hit else None
+        return self._from_meta(job["rel"], *hit, cached=True, snippet=job["snippet"]) if hit else None
 
     def made_elsewhere(self, rel: str) -> None:
         """Another process stored a fresh result for ``rel``: with ``force`` too, it is not run again here."""
@@ -177,11 +184,11 @@ class Engine:
             run = run_file(job["snippet"], job_dir, job["options"]["timeout"], MAX_OUTPUT_BYTES, threads=self.threads)
             meta = self._meta(rel, run)
             if not run.ok:
-                result = self._from_meta(rel, job_dir, meta, cached=False)
+                result = self._from_meta(rel, job_dir, meta, cached=False, snippet=job["snippet"])
                 result.error = run.error
                 return result  # failures are never cached; the job folder is kept for a look
             entry = self.cache.store(path, job["key"], job_dir, meta)
-            return self._from_meta(rel, entry, meta, cached=False)
+            return self._from_meta(rel, entry, meta, cached=False, snippet=job["snippet"])
 
     def _meta(self, rel: str, run: FileRun) -> dict:
         cells = []
@@ -209,7 +216,7 @@ class Engine:
             "dists": run.dists,
         }
 
-    def _from_meta(self, rel: str, folder: Path, meta: dict, cached: bool) -> FileResult:
+    def _from_meta(self, rel: str, folder: Path, meta: dict, cached: bool, snippet: SnippetFile) -> FileResult:
         cells = {
             c["name"]: CellResult(
                 c["name"], c["status"], c["output"], c["exception"], [folder / f for f in c["figures"]], c["seconds"]
@@ -217,7 +224,7 @@ class Engine:
             for c in meta["cells"]
         }
         ok = all(c.status in ("ok", "raised") for c in cells.values())
-        return FileResult(rel, ok, cached, meta["seconds"], cells, meta)
+        return FileResult(rel, ok, cached, meta["seconds"], cells, meta, snippet=snippet)
 
     # --- helpers for callers ----------------------------------------------
     @staticmethod

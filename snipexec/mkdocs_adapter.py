@@ -37,6 +37,7 @@ from watchdog.observers.polling import PollingObserver
 from snipexec import mkdocs_incremental as incremental
 from snipexec import mkdocs_notebooks as notebooks
 from snipexec.cache import write_atomic
+from snipexec.cells import SnippetSyntaxError
 from snipexec.directives import DirectiveError
 from snipexec.directives import find as find_directives
 from snipexec.durations import DurationsError
@@ -219,7 +220,7 @@ def _read_pages(files, config, engine: Engine) -> tuple[dict, list[str]]:
             for d in found:
                 engine.resolve(d.path)
                 engine.parse(d.path).cell(d.cell)
-        except (SnippetNotFound, KeyError) as e:
+        except (SnippetNotFound, SnippetSyntaxError, KeyError) as e:
             raise PluginError(f"{where}:{d.line}: {e.args[0]}") from None
         except DirectiveError as e:
             raise PluginError(str(e)) from None

@@ -78,7 +78,7 @@ class _Plan:
     def write(self, config, results: dict, defer: bool = False) -> None:
         engine, path, used = self.engine, self.path, self.snippets
         snippets = Snippets(
-            parse=engine.parse,
+            parse=lambda rel: engine.shown(rel, results),
             metas={rel: r.meta for rel, r in results.items()},
             folder=lambda rel: engine.resolve(rel).parent,
             project_root=engine.project_root,

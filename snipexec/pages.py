@@ -38,7 +38,7 @@ def render_page(
     pieces, last, used = [], 0, {}
     for d in found:
         try:
-            code = shown_code(engine.parse(d.path).cell(d.cell))
+            code = shown_code(engine.shown(d.path, results).cell(d.cell))
         except KeyError as e:
             raise directives.DirectiveError(f"{source}:{d.line}: {e.args[0]}") from None
         title = f"{engine.snippets_dir.name}/{d.path}"
@@ -68,7 +68,7 @@ def write_rendered(engine: Engine, results: dict[str, FileResult], out_dir: Path
     written = []
     for result in results.values():
         figures = public_figures(result)
-        snippet = engine.parse(result.path)
+        snippet = engine.shown(result.path, results)
         for cell in result.cells.values():
             if cell.name.startswith("_hidden"):
                 continue

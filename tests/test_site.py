@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -178,6 +179,10 @@ def tiny_site(tmp_path: Path, snippet: str, page: str) -> Path:
          r"index\.md:3: .*no cell named 'nope' \(cells: c\)"),
         ("# --8<-- [start:c]\nx = 1\n# --8<-- [end:c]\n", "::: run s.py:c shout\n",
          r"index\.md:1: unknown option shout"),
+        ("x = 0\n# --8<-- [start:c]\nx = 1\n", "intro\n\n::: run s.py:c\n",
+         r"index\.md:3: .*s\.py:2: cell 'c' is never ended"),
+        ("# snipexec: timeout=0\n# --8<-- [start:c]\nx = 1\n# --8<-- [end:c]\n", "::: run s.py:c\n",
+         r"index\.md:1: .*s\.py:1: timeout must be a number of seconds"),
     ],
 )
 def test_bad_snippets_fail_the_build_with_a_precise_message(tmp_path, snippet, page, message):
@@ -185,6 +190,7 @@ def test_bad_snippets_fail_the_build_with_a_precise_message(tmp_path, snippet, p
     build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
     assert build.returncode != 0
     assert re.search(message, build.stderr), build.stderr
+    assert not re.search(r'File ".*(mkdocs|snipexec)', build.stderr), build.stderr  # no frames of the build's own
 
 
 def test_directives_in_code_examples_are_left_alone(tmp_path):
@@ -315,6 +321,30 @@ def test_pages_render_while_a_slow_snippet_runs_and_the_site_is_written_as_by_a_
     assert log.read_text().count("slow-done") == 1
     for written in ("search/search_index.json", "en/search/search_index.json", "sitemap.xml", "en/sitemap.xml"):
         assert (tmp_path / "cold" / written).read_bytes() == (tmp_path / "warm" / written).read_bytes(), written
+
+
+def test_a_snippet_saved_while_it_runs_shows_the_code_that_ran_beside_its_output(tmp_path):
+    """Pages waiting on a slow file render last: a save in the meantime must not pair new code with old output."""
+    started = tmp_path / "started"
+    config = two_page_site(tmp_path, f"import time\nopen({str(started)!r}, 'w').close()\ntime.sleep(3)\nprint('first' + 'version')",
+                           tmp_path / "log.txt")
+
+    def save_while_it_runs():
+        for _ in range(1200):
+            if started.exists():
+                break
+            time.sleep(0.05)
+        (tmp_path / "snippets/slow.py").write_text("# --8<-- [start:c]\nprint('second' + 'version')\n# --8<-- [end:c]\n")
+
+    editor = threading.Thread(target=save_while_it_runs)
+    editor.start()
+    build = mkdocs_build(config, tmp_path / "out", cwd=tmp_path)
+    editor.join()
+    assert build.returncode == 0, build.stderr
+    for page in ("out/a/index.html", "out/en/a/index.html"):
+        text = soup(tmp_path / page).get_text()
+        assert "firstversion" in text and "'first'" in text, page  # the output and the code that printed it
+        assert "second" not in text, page
 
 
 def test_a_failing_snippet_is_reported_once_with_its_line(tmp_path):
