@@ -23,6 +23,7 @@ import time
 import uuid
 from importlib import metadata, util
 from pathlib import Path
+from stat import S_ISREG
 
 from .child import KEYED_ENV
 
@@ -169,15 +170,29 @@ def _source_of_bytecode(path: Path) -> Path:
 
 def _sound(entry: Path) -> dict | None:
     """An entry's result if the entry is whole: its result.json reads, and every figure it names is a file
-    of the entry. A cut artifact download or a lost figure would otherwise be served, or block the snippet."""
+    of the entry, of the size it had when stored. A cut artifact download or a lost figure would otherwise
+    be served, or block the snippet."""
     try:
         meta = json.loads((entry / "result.json").read_text())
         figures = [name for cell in meta["cells"] for name in cell["figures"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not all(isinstance(n, str) and n == Path(n).name and (entry / n).is_file() for n in figures):
+        sizes = meta.get("sizes", {})  # entries stored before sizes were recorded: presence only
+        for name in figures:
+            if not (isinstance(name, str) and name == Path(name).name):
+                return None
+            found = (entry / name).stat()
+            if not S_ISREG(found.st_mode) or sizes.get(name, found.st_size) != found.st_size:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return meta
+
+
+def _delete(path: Path) -> None:
+    """An entry or a leftover job folder; a stray file where one belongs goes too."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 class Cache:
@@ -273,6 +288,7 @@ class Cache:
 
     def store(self, snippet: Path, key: str, job_dir: Path, meta: dict) -> Path:
         """Move a finished job folder into place in one atomic rename."""
+        meta["sizes"] = {name: (job_dir / name).stat().st_size for cell in meta["cells"] for name in cell["figures"]}
         (job_dir / "result.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
         for junk in job_dir.glob("home-*"):
             shutil.rmtree(junk, ignore_errors=True)
@@ -280,6 +296,8 @@ class Cache:
         for raw in job_dir.glob("*.out"):
             raw.unlink()  # result.json holds the cleaned text; raw floods would only take space
         folder = self.entries / self.slug(snippet)
+        if folder.is_file() or folder.is_symlink():
+            folder.unlink()  # a stray file where the snippet's folder belongs: not ours to keep
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{key}-{digest([meta['deps'], meta['dists']])}"
         try:
@@ -299,7 +317,7 @@ class Cache:
         """How long the newest entry of this snippet took to run, if any."""
         folder = self.entries / self.slug(snippet)
         try:
-            newest = max(folder.iterdir(), key=lambda p: p.stat().st_mtime)
+            newest = max((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
             return json.loads((newest / "result.json").read_text())["seconds"]
         except (OSError, ValueError, KeyError):
             return None
@@ -334,7 +352,7 @@ class Cache:
             os.rename(entry, doomed)  # vanish atomically, then delete at leisure
         except OSError:
             return
-        shutil.rmtree(doomed, ignore_errors=True)
+        _delete(doomed)
 
     def _prune_snippet(self, folder: Path) -> None:
         entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -346,6 +364,10 @@ class Cache:
         keep = {self.slug(p) for p in existing_snippets}
         removed = 0
         for folder in self.entries.iterdir():
+            if not folder.is_dir() or folder.is_symlink():
+                self._remove(folder)  # a stray file: no snippet's folder
+                removed += 1
+                continue
             if folder.name not in keep:
                 for entry in folder.iterdir():
                     self._remove(entry)
@@ -359,8 +381,8 @@ class Cache:
         now = time.time()
         for leftover in self.tmp.iterdir():
             try:
-                if now - leftover.stat().st_mtime > stale_tmp_seconds:
-                    shutil.rmtree(leftover, ignore_errors=True)
+                if now - leftover.lstat().st_mtime > stale_tmp_seconds:
+                    _delete(leftover)
                     removed += 1
             except OSError:
                 pass

@@ -1,6 +1,7 @@
 """The cache key covers everything that can change an output, and nothing else."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -232,7 +233,7 @@ def _entry(project):
     return entry
 
 
-@pytest.mark.parametrize("damage", ["cut result.json", "lost figure"])
+@pytest.mark.parametrize("damage", ["cut result.json", "lost figure", "cut figure"])
 def test_a_damaged_entry_is_run_again_and_replaced(project, counted, damage):
     """A cut artifact download or a lost file must cost one re-run, not every build from then on."""
     make, runs = counted
@@ -241,8 +242,11 @@ def test_a_damaged_entry_is_run_again_and_replaced(project, counted, damage):
     entry = _entry(project)
     if damage == "cut result.json":
         (entry / "result.json").write_text((entry / "result.json").read_text()[:40])
-    else:
+    elif damage == "lost figure":
         next(entry.glob("*.png")).unlink()
+    else:
+        with open(next(entry.glob("*.png")), "r+b") as png:
+            png.truncate(100)
     again = project.run(rel)
     assert not again.cached and again.cells["c"].output == "drawn\n"
     assert all(f.is_file() for f in again.cells["c"].figures)
@@ -259,3 +263,22 @@ def test_merge_leaves_damaged_entries_out_and_prune_removes_them(project, counte
     assert other.merge_from(project.cache) == (0, 1)
     assert project.engine().prune() == 1
     assert not list((project.cache / "entries").glob("*/*"))
+
+
+def test_stray_files_in_the_cache_neither_break_a_build_nor_outlive_prune(project, counted):
+    """A file where a snippet's folder belongs (a botched restore, a hand edit) and one beside the folders."""
+    make, runs = counted
+    rel = make("print('ok')")
+    assert project.run(rel).ok
+    (folder,) = (project.cache / "entries").iterdir()
+    shutil.rmtree(folder)
+    folder.write_text("junk")
+    (project.cache / "entries" / "junkfile").write_text("junk")
+    again = project.run(rel)
+    assert again.ok and not again.cached and folder.is_dir()
+    assert project.run(rel).cached and runs() == 2
+    (folder / "junk-inside").write_text("junk")
+    assert project.engine().prune() == 2
+    assert sorted(p.name for p in (project.cache / "entries").iterdir()) == [folder.name]
+    assert [p.name for p in folder.iterdir() if not p.is_dir()] == []
+    assert list((project.cache / "tmp").iterdir()) == [], "removed files linger in tmp"
