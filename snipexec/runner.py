@@ -145,6 +145,7 @@ def run_file(
     # Not a daemon: snippets may start their own worker processes (DataLoader, Pool).
     proc = _forkserver().Process(target=child.main, args=(job,), name=PROCESS_NAME)
     proc.start()
+    server = _server_pid()
     with _live_lock:
         _live.add(proc)
     try:
@@ -156,7 +157,29 @@ def run_file(
             _live.discard(proc)
     seconds = time.time() - started
     events = _read_events(job_dir / "events.jsonl")
-    return _assemble(snippet, path, job_dir, events, proc.exitcode, timed_out, timeout, seconds, started, max_output_bytes)
+    # The forkserver reports a child it could not follow as 255: tell that apart from the snippet's own exit.
+    exitcode = SERVER_LOST if proc.exitcode == 255 and not _running(server) else proc.exitcode
+    return _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seconds, started, max_output_bytes)
+
+
+SERVER_LOST = "server lost"
+LOST_MESSAGE = ("was stopped: the forkserver that starts snippets died while this file ran; a snippet that kills its "
+                "parent process (os.kill(os.getppid(), ...)) does that to every file running at that moment")
+
+
+def _server_pid() -> int | None:
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None)
+
+
+def _running(pid: int | None) -> bool:
+    """Whether ``pid`` runs (not a zombie): the forkserver is this process's child, reaped only on restart."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError, TypeError):
+        return pid is None  # unknown: assume it runs, as before
 
 
 def _kill_tree(proc) -> None:
@@ -240,6 +263,8 @@ def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seco
         elif status == "running":
             if timed_out:
                 run.message = f"did not finish within {timeout:g} s; the process was killed"
+            elif exitcode == SERVER_LOST:
+                run.message = LOST_MESSAGE
             elif exitcode is not None and exitcode < 0:
                 hint = " (out of memory?)" if exitcode == -signal.SIGKILL else ""
                 if exitcode == -signal.SIGXFSZ:
@@ -251,7 +276,8 @@ def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seco
             error = f"{path}:{cell.first_line} in cell '{cell.name}': {run.message}"
     if error is None and done is None:
         # Died outside any cell (e.g. while starting).
-        what = f"did not finish within {timeout:g} s" if timed_out else f"exited with code {exitcode} before reporting"
+        what = (f"did not finish within {timeout:g} s" if timed_out else LOST_MESSAGE if exitcode == SERVER_LOST
+                else f"exited with code {exitcode} before reporting")
         error = f"{path}: the snippet process {what}"
     ok = error is None and done is not None and done.get("status") == "ok"
     wall = seconds

@@ -284,6 +284,17 @@ def test_a_snippet_killing_its_parent_does_not_fail_its_neighbour(project):
     assert results["victim.py"].ok, results["victim.py"].error
 
 
+def test_files_stopped_by_a_snippet_killing_the_forkserver_say_so(project):
+    """Not "exit code 255 (os._exit?)", which sends the reader looking in the wrong file."""
+    project.snippet("killer.py", "import os, signal, time\n" + cell("x", "time.sleep(1)\nos.kill(os.getppid(), signal.SIGKILL)"))
+    project.snippet("victim.py", "import time\n" + cell("x", "time.sleep(4)\nprint('done')"))
+    results = project.engine(workers=2).results(["killer.py", "victim.py"])
+    victim = results["victim.py"]
+    assert not victim.ok
+    assert "forkserver that starts snippets died" in victim.error and "os._exit" not in victim.error, victim.error
+    assert project.run("victim.py").ok  # the next run gets a new forkserver
+
+
 def test_control_characters_do_not_reach_the_page(project):
     rel = project.snippet("ctl.py", "import os\n" + cell("x", r'os.write(1, b"nul[\x00] bell[\x07] stx[\x02]\n")'))
     out = project.run(rel).cells["x"].output
