@@ -99,6 +99,9 @@ def cli(argv: list[str] | None = None) -> int:
     except (SnippetSyntaxError, SnippetNotFound, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the batch has killed its runs by now; results stored so far stay cached
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -180,7 +180,7 @@ def test_killed_build_leaves_no_snippet_running(project, tmp_path):
     project.snippet("hang.py", "import os, time\n" + cell("x", f"open({str(pidfile)!r}, 'w').write(str(os.getpid()))\ntime.sleep(300)"))
     build = subprocess.Popen(
         [sys.executable, "-m", "snipexec", "--snippets", str(project.snippets), "--cache", str(project.cache), "run"],
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     for _ in range(100):
         if pidfile.exists() and pidfile.read_text():
@@ -188,18 +188,19 @@ def test_killed_build_leaves_no_snippet_running(project, tmp_path):
         time.sleep(0.1)
     build.send_signal(signal.SIGINT)
     try:
-        build.wait(5)
+        stderr = build.communicate(timeout=5)[1]
         stopped = True
     except subprocess.TimeoutExpired:
         stopped = False
         build.kill()
-        build.wait()
+        stderr = build.communicate()[1]
     time.sleep(1)
     pid = int(pidfile.read_text())
     survived = os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     if survived:
         os.kill(pid, signal.SIGKILL)
     assert stopped and not survived, f"stopped on SIGINT: {stopped}, snippet survived SIGKILL of the build: {survived}"
+    assert build.returncode == 130 and stderr.strip() == "interrupted", stderr  # a word, not a traceback
 
 
 def _alive(pid: int) -> bool:
