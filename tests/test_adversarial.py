@@ -24,6 +24,11 @@ from snipexec.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal delivers it, even when the tests run with SIGINT ignored (a background job)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def known_limit(reason: str):
     return pytest.mark.xfail(strict=True, reason=f"known limit: {reason}")
 
@@ -181,6 +186,7 @@ def test_killed_build_leaves_no_snippet_running(project, tmp_path):
     build = subprocess.Popen(
         [sys.executable, "-m", "snipexec", "--snippets", str(project.snippets), "--cache", str(project.cache), "run"],
         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_interruptible,
     )
     for _ in range(100):
         if pidfile.exists() and pidfile.read_text():

@@ -21,6 +21,11 @@ LESSON = "lessons/05-three-ways-to-build-a-model/index.html"
 pytestmark = pytest.mark.site
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal delivers it, even when the tests run with SIGINT ignored (a background job)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def mkdocs_build(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     # This checkout's engine, even when the build runs elsewhere (the venv's
     # editable install may point at another checkout).
@@ -370,7 +375,8 @@ def test_ctrl_c_stops_a_build_and_every_snippet_it_started(tmp_path):
                            tmp_path / "log.txt")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
     build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "--site-dir", str(tmp_path / "out")],
-                             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_interruptible)
     for _ in range(600):
         if pidfile.exists() and pidfile.read_text():
             break
