@@ -158,7 +158,7 @@ def run_file(
     seconds = time.time() - started
     events = _read_events(job_dir / "events.jsonl")
     # The forkserver reports a child it could not follow as 255: tell that apart from the snippet's own exit.
-    exitcode = SERVER_LOST if proc.exitcode == 255 and not _running(server) else proc.exitcode
+    exitcode = SERVER_LOST if proc.exitcode == 255 and _gone(server) else proc.exitcode
     return _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seconds, started, max_output_bytes)
 
 
@@ -171,6 +171,17 @@ def _server_pid() -> int | None:
     from multiprocessing import forkserver
 
     return getattr(forkserver._forkserver, "_forkserver_pid", None)
+
+
+def _gone(pid: int | None, patience: float = 0.5) -> bool:
+    """Whether ``pid`` has died, or is dying: a dying process closes its pipes (the 255 just read) a moment
+    before it turns zombie."""
+    deadline = time.monotonic() + patience
+    while _running(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def _running(pid: int | None) -> bool:
