@@ -53,9 +53,10 @@ def digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def installed_version(dist: str, memo: Path | None = None) -> str | None:
-    """``memo``: a file that keeps the scan between processes (a warm build then reads no package metadata)."""
-    return _installed_remembered(_site_state(), memo).get(re.sub(r"[-_.]+", "_", dist).lower())
+def installed_version(dist: str, memo: Path | None = None, site_state: tuple | None = None) -> str | None:
+    """``memo``: a file that keeps the scan between processes (a warm build then reads no package metadata).
+    ``site_state``: ``_site_state()`` when the caller asks for many names at once."""
+    return _installed_remembered(site_state or _site_state(), memo).get(re.sub(r"[-_.]+", "_", dist).lower())
 
 
 @functools.lru_cache(maxsize=4)
@@ -202,6 +203,7 @@ class Cache:
         self.entries = self.root / "entries"
         self.tmp = self.root / "tmp"
         self.locks = self.root / "locks"
+        self._slugs: dict[Path, str] = {}
         for d in (self.entries, self.tmp, self.locks):
             d.mkdir(parents=True, exist_ok=True)
 
@@ -212,9 +214,12 @@ class Cache:
     # --- keys -------------------------------------------------------------
     def slug(self, snippet: Path) -> str:
         """A folder name per snippet path: readable, and unique thanks to the path's hash."""
-        rel = os.path.relpath(Path(snippet).resolve(), self.project_root)
-        readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", rel)[-80:]
-        return f"{readable}-{hashlib.sha256(rel.encode()).hexdigest()[:10]}"
+        known = self._slugs.get(snippet)
+        if known is None:  # resolve() walks every folder of the path: once per path, not per look-up
+            rel = os.path.relpath(Path(snippet).resolve(), self.project_root)
+            readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", rel)[-80:]
+            known = self._slugs[snippet] = f"{readable}-{hashlib.sha256(rel.encode()).hexdigest()[:10]}"
+        return known
 
     def key(self, snippet: Path, source: bytes, data_files: list[Path], options: dict) -> str:
         data = {}
@@ -263,7 +268,9 @@ class Cache:
             p = self.project_root / rel
             if not p.is_file() or sha256_file(p) != h:
                 return False
-        return all(installed_version(d, memo=self.root / "installed.json") == v for d, v in meta["dists"].items())
+        state = _site_state()  # once per entry, not per distribution: a stat of each sys.path folder
+        return all(installed_version(d, memo=self.root / "installed.json", site_state=state) == v
+                   for d, v in meta["dists"].items())
 
     def lookup(self, snippet: Path, key: str) -> tuple[Path, dict] | None:
         folder = self.entries / self.slug(snippet)

@@ -97,12 +97,25 @@ class Engine:
         self.timeout = timeout or float(os.environ.get("SNIPEXEC_TIMEOUT", DEFAULT_TIMEOUT))
         self.output_limit = output_limit
         self._forced: set[str] = set()  # with force, each file runs once per Engine
+        self._paths: dict[str, tuple[tuple, Path]] = {}  # rel -> (its lstat when resolved, the resolved path)
 
     # --- paths -------------------------------------------------------------
     def resolve(self, rel: str) -> Path:
-        path = (self.snippets_dir / rel).resolve()
-        if self.snippets_dir not in path.parents:
-            raise SnippetNotFound(f"snippet '{rel}' is outside {self.snippets_dir}")
+        given = self.snippets_dir / rel
+        try:  # resolve() walks every folder of the path; a build asks for each file dozens of times
+            link = os.lstat(given)
+            seen = (link.st_ino, link.st_mtime_ns)
+        except OSError:
+            seen = None
+        known = self._paths.get(rel)
+        if seen is not None and known is not None and known[0] == seen:
+            path = known[1]
+        else:
+            path = given.resolve()
+            if self.snippets_dir not in path.parents:
+                raise SnippetNotFound(f"snippet '{rel}' is outside {self.snippets_dir}")
+            if seen is not None:
+                self._paths[rel] = (seen, path)
         if not path.is_file():
             raise SnippetNotFound(f"snippet file {self.snippets_dir.name}/{rel} does not exist")
         return path
