@@ -158,11 +158,11 @@ def run_file(
     seconds = time.time() - started
     events = _read_events(job_dir / "events.jsonl")
     # The forkserver reports a child it could not follow as 255: tell that apart from the snippet's own exit.
-    exitcode = SERVER_LOST if proc.exitcode == 255 and _gone(server) else proc.exitcode
-    return _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seconds, started, max_output_bytes)
+    lost = proc.exitcode == 255 and _gone(server)
+    return _assemble(snippet, path, job_dir, events, proc.exitcode, timed_out, timeout, seconds, started, max_output_bytes,
+                     server_lost=lost)
 
 
-SERVER_LOST = "server lost"
 LOST_MESSAGE = ("was stopped: the forkserver that starts snippets died while this file ran; a snippet that kills its "
                 "parent process (os.kill(os.getppid(), ...)) does that to every file running at that moment")
 
@@ -246,7 +246,8 @@ def _read_events(path: Path) -> list[dict]:
     return events
 
 
-def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seconds, started, max_output_bytes) -> FileRun:
+def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seconds, started, max_output_bytes,
+              server_lost: bool = False) -> FileRun:
     by_index = {}
     for e in events:
         if e["event"] in ("start", "end"):
@@ -274,7 +275,7 @@ def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seco
         elif status == "running":
             if timed_out:
                 run.message = f"did not finish within {timeout:g} s; the process was killed"
-            elif exitcode == SERVER_LOST:
+            elif server_lost:
                 run.message = LOST_MESSAGE
             elif exitcode is not None and exitcode < 0:
                 hint = " (out of memory?)" if exitcode == -signal.SIGKILL else ""
@@ -287,7 +288,7 @@ def _assemble(snippet, path, job_dir, events, exitcode, timed_out, timeout, seco
             error = f"{path}:{cell.first_line} in cell '{cell.name}': {run.message}"
     if error is None and done is None:
         # Died outside any cell (e.g. while starting).
-        what = (f"did not finish within {timeout:g} s" if timed_out else LOST_MESSAGE if exitcode == SERVER_LOST
+        what = (f"did not finish within {timeout:g} s" if timed_out else LOST_MESSAGE if server_lost
                 else f"exited with code {exitcode} before reporting")
         error = f"{path}: the snippet process {what}"
     ok = error is None and done is not None and done.get("status") == "ok"
