@@ -34,8 +34,10 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from watchdog.observers.polling import PollingObserver
 
+from snipexec import highlight_memo
 from snipexec import mkdocs_incremental as incremental
 from snipexec import mkdocs_notebooks as notebooks
+from snipexec import search_index
 from snipexec.cache import write_atomic
 from snipexec.cells import SnippetSyntaxError
 from snipexec.directives import DirectiveError
@@ -79,6 +81,8 @@ def on_config(config):
     per language) and walking its 14,000 theme files for static assets (about 0.1 s per language)."""
     if not _state["nested"] and _state["command"] == "build" and _execution_on() and _engine(config).cache.is_empty():
         start_forkserver()  # every snippet will run: torch loads there while MkDocs reads the pages
+    highlight_memo.install()  # the code blocks of both languages' pages, and of every serve rebuild
+    search_index.install()
     notebook_views = config.plugins.get("mkdocs-jupyter")
     if notebook_views:  # its cache evicts what the last build did not use: one folder per language
         for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):  # a line per page and build
