@@ -139,10 +139,11 @@ class Engine:
 
     # --- running -------------------------------------------------------------
     def start(self, rels: list[str], announce: Handoff | None = None, await_from: Handoff | None = None,
-              begin: bool = True) -> Batch:
+              begin: bool = True, known: dict[str, FileResult] | None = None) -> Batch:
         """Cache hits at once, misses in the background: each result usable as soon as it exists (see ``Batch``).
-        ``begin=False``: look up and plan only; ``Batch.begin()`` starts the runs (e.g. after a fork)."""
-        batch = Batch(self, rels, announce=announce, await_from=await_from)
+        ``begin=False``: look up and plan only; ``Batch.begin()`` starts the runs (e.g. after a fork).
+        ``known``: results in hand from this engine, used as they are."""
+        batch = Batch(self, rels, announce=announce, await_from=await_from, known=known)
         return batch.begin() if begin else batch
 
     def results(self, rels: list[str]) -> dict[str, FileResult]:

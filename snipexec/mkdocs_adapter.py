@@ -52,8 +52,8 @@ from snipexec.runner import forget_forkserver, start_forkserver
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 FIGURES_DIR = "snippet-figures"
-_state: dict = {"engine": None, "results": {}, "figures": {}, "nested": False, "stash": {}, "dates": None,
-                "dirty": False, "page_snippets": {}, "files": {}, "sources": {},
+_state: dict = {"engine": None, "results": {}, "main_results": None, "figures": {}, "nested": False, "stash": {},
+                "dates": None, "dirty": False, "page_snippets": {}, "files": {}, "sources": {},
                 "front_matter": {}, "command": None, "batch": None, "file_order": {}}
 EXIT_REPORTED_BY_MAIN_BUILD = 3  # the translation stopped for a snippet failure the main build reports
 
@@ -174,6 +174,7 @@ def on_files(files, config):
     if not nested:
         _state["dates"] = file_dates(Path(config.config_file_path).parent)  # once for both languages
         notebooks.pending.clear()
+        _state["main_results"] = None  # set when this build's results are in (a forked translation has none)
     pages, wanted = _read_pages(files, config, engine)
     _state["results"], _state["figures"], _state["batch"] = None, {}, None
     subs, handoff = [], None
@@ -186,7 +187,10 @@ def on_files(files, config):
     later = not _state["dirty"]  # rebuild tracking (--dirty) fingerprints each page's results before on_nav
     if _execution_on():
         try:  # cache look-ups and the schedule now; the runs start after the fork below
-            _state["batch"] = engine.start(wanted, announce=handoff, await_from=_state.get("handoff"), begin=False)
+            main = _state.get("main_results") if nested else None  # a translation built in this process
+            known = main[1] if main and main[0] is engine else None
+            _state["batch"] = engine.start(wanted, announce=handoff, await_from=_state.get("handoff"), begin=False,
+                                           known=known)
         except DurationsError as e:
             raise PluginError(str(e)) from None
         except (SnippetNotFound, FileNotFoundError, ValueError) as e:
@@ -336,6 +340,7 @@ def on_env(env, config, files):
         _state["results"] = _all_results()
         if not _state["nested"]:
             _report_timings(_state["engine"], _state["results"])
+            _state["main_results"] = (_state["engine"], _state["results"])  # its translations use them as they are
     order = _state["file_order"].pop(config.config_file_path, None)
     if order:
         rank = {uri: i for i, uri in enumerate(order)}

@@ -27,3 +27,24 @@ def test_cached_files_are_ready_at_once_and_nothing_runs(project):
     project.run("a.py")
     batch = project.engine().start(["a.py"])
     assert not batch.ran and batch.result("a.py").cached
+
+
+def test_results_in_hand_are_used_as_they_are(project, monkeypatch):
+    """A translation built in the same process (serve) takes the main language's results: no second
+    look-up or run; a failed one it looks up again."""
+    project.snippet("a.py", "# --8<-- [start:c]\nprint('a')\n# --8<-- [end:c]\n")
+    project.snippet("b.py", "# --8<-- [start:c]\nprint('b')\n# --8<-- [end:c]\n")
+    engine = project.engine()
+    first = engine.start(["a.py", "b.py"]).wait()
+    asked = []
+    job = engine._job
+    monkeypatch.setattr(engine, "_job", lambda rel: asked.append(rel) or job(rel))
+    again = engine.start(["b.py", "a.py"], known={"a.py": first["a.py"]}).wait()
+    assert asked == ["b.py"]
+    assert again["a.py"] is first["a.py"] and again["b.py"].cells["c"].output == "b\n"
+    assert list(again) == ["b.py", "a.py"]
+
+    broken = type(first["a.py"])("a.py", False, False, 0.0, {}, {})
+    asked.clear()
+    assert engine.start(["a.py"], known={"a.py": broken}).result("a.py").ok
+    assert asked == ["a.py"]
