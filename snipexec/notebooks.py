@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -293,10 +294,23 @@ def lesson_notebook(markdown: str, title: str, snippets: Snippets, lang: str, pa
 
 def declared_dependencies(pyproject: Path) -> set[str]:
     """Names of the project's dependencies (only those get pinned in the install cell)."""
+    return set(_declared(pyproject, _stamp(pyproject)))
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _declared(pyproject: Path, stamp: tuple) -> frozenset[str]:
     import tomllib
 
     deps = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("dependencies", [])
-    return {re.split(r"[\s<>=!~\[;]", d, maxsplit=1)[0] for d in deps}
+    return frozenset(re.split(r"[\s<>=!~\[;]", d, maxsplit=1)[0] for d in deps)
 
 
 def colab_url(repo: str, branch: str, path: str) -> str:

@@ -10,6 +10,7 @@ whose date is the clone's, not the file's.
 """
 from __future__ import annotations
 
+import functools
 import subprocess
 from pathlib import Path
 
@@ -62,10 +63,18 @@ def last_changed(paths: list[Path], cwd: Path, dates: tuple[Path, dict] | None =
     top, by_path = found
     days = []
     for p in paths:
-        try:
-            day = by_path.get(Path(p).resolve().relative_to(top.resolve()).as_posix())
-        except ValueError:
-            continue
+        rel = _in_repository(str(p), str(top))
+        day = by_path.get(rel) if rel is not None else None
         if day:
             days.append(day)
     return max(days) if days else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_repository(path: str, top: str) -> str | None:
+    """``path`` relative to the repository's top folder (links resolved), None outside it. Remembered:
+    a serve rebuild asks for every page and snippet, and each resolve is a syscall per folder."""
+    try:
+        return Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
+    except ValueError:
+        return None

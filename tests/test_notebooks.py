@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from snipexec.notebooks import Snippets, install_cell, lesson_notebook, plain_markdown
+from snipexec.notebooks import Snippets, declared_dependencies, install_cell, lesson_notebook, plain_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,15 @@ def test_install_cell_pins_only_what_colab_lacks():
                         {"torch", "keras", "torchinfo", "numpy"})
     assert cell.splitlines()[0] == "%pip install -q keras==3.15.1 torchinfo==1.8.0"
     assert 'os.environ["KERAS_BACKEND"] = "torch"' in cell
+
+
+def test_a_dependency_added_while_serving_reaches_the_install_cell(tmp_path):
+    """The dependencies are remembered between rebuilds, but an edited pyproject.toml is read again."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\ndependencies = ["torch>=2", "numpy"]\n')
+    assert declared_dependencies(pyproject) == {"torch", "numpy"}
+    pyproject.write_text('[project]\nname = "x"\ndependencies = ["torch>=2", "numpy", "torchinfo==1.8"]\n')
+    assert declared_dependencies(pyproject) == {"torch", "numpy", "torchinfo"}
 
 
 def test_cells_come_with_their_setup_in_file_order(project):
