@@ -37,22 +37,24 @@ class Batch:
     ``await_from``: the process this one was forked from makes the files it promised; wait for its
     word and read them from the shared cache instead of running them a second time.
     ``known``: results already in hand (the main language's, for its translation in the same process):
-    those files are neither looked up nor run again."""
+    a file still as it was when its result was made is neither looked up nor run again."""
 
     def __init__(self, engine: Engine, rels: list[str], announce: Handoff | None = None,
                  await_from: Handoff | None = None, known: dict[str, FileResult] | None = None):
         self.engine = engine
         self._announce = announce
-        known = {rel: r for rel, r in (known or {}).items() if r.ok}
-        self._rels = dict.fromkeys(rels)
-        self._jobs = {rel: engine._job(rel) for rel in self._rels if rel not in known}
-        self._done: dict[str, FileResult] = {rel: known[rel] for rel in self._rels if rel in known}
+        known = known or {}
+        self._jobs = {rel: engine._job(rel) for rel in dict.fromkeys(rels)}
+        self._done: dict[str, FileResult] = {}
+        for rel, job in self._jobs.items():  # the same key: the same file, data and options
+            if rel in known and known[rel].ok and known[rel].key == job["key"]:
+                self._done[rel] = known[rel]
         self._error: BaseException | None = None  # the engine's own failure (not a snippet's): every waiter gets it
         self._cond = threading.Condition()
         self._cancelled = False
         self._threads: list[threading.Thread] = []
         for rel, job in self._jobs.items():
-            hit = engine._lookup(job)
+            hit = None if rel in self._done else engine._lookup(job)
             if hit:
                 self._done[rel] = hit
         misses = [rel for rel in self._jobs if rel not in self._done]
@@ -60,7 +62,7 @@ class Batch:
         misses.sort(key=lambda rel: -expected[rel])  # one slow file must not start last and run alone
         self._order = misses
         #: seconds from now until each file should be ready (0 for cache hits): for ordering work that waits on them
-        self.expected_ready = {**dict.fromkeys(self._rels, 0.0), **schedule(misses, expected, engine.workers)}
+        self.expected_ready = {**dict.fromkeys(self._jobs, 0.0), **schedule(misses, expected, engine.workers)}
         self._await_from = await_from
         self._awaited = {rel for rel in misses if await_from and rel in await_from.promised}
         self._queue = deque(rel for rel in misses if rel not in self._awaited)
@@ -85,7 +87,7 @@ class Batch:
         return bool(self._order)
 
     def has(self, rel: str) -> bool:
-        return rel in self._rels
+        return rel in self._jobs
 
     # --- waiting -------------------------------------------------------------
     def result(self, rel: str) -> FileResult:
@@ -102,7 +104,7 @@ class Batch:
             raise
 
     def wait(self) -> dict[str, FileResult]:
-        return {rel: self.result(rel) for rel in self._rels}
+        return {rel: self.result(rel) for rel in self._jobs}
 
     def failures(self) -> list[FileResult]:
         """Failed files among those finished so far."""
@@ -182,7 +184,7 @@ class Batch:
 
     def _maybe_finished(self) -> None:
         with self._cond:
-            if len(self._done) == len(self._rels):
+            if len(self._done) == len(self._jobs):
                 self._close_announcements()
 
     def _close_announcements(self) -> None:

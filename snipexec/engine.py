@@ -57,6 +57,7 @@ class FileResult:
     # The file as it was when its key was taken: the code pages show beside this output, even if
     # the file is saved again while the build runs.
     snippet: SnippetFile | None = None
+    key: str | None = None  # the cache key it was made under: which version of the file and its data
 
     @property
     def output_size(self) -> int:
@@ -142,7 +143,7 @@ class Engine:
               begin: bool = True, known: dict[str, FileResult] | None = None) -> Batch:
         """Cache hits at once, misses in the background: each result usable as soon as it exists (see ``Batch``).
         ``begin=False``: look up and plan only; ``Batch.begin()`` starts the runs (e.g. after a fork).
-        ``known``: results in hand from this engine, used as they are."""
+        ``known``: results in hand from this engine, used where the file is still the one they ran."""
         batch = Batch(self, rels, announce=announce, await_from=await_from, known=known)
         return batch.begin() if begin else batch
 
@@ -178,7 +179,7 @@ class Engine:
         if self.force and job["rel"] not in self._forced:
             return None
         hit = self.cache.lookup(job["path"], job["key"])
-        return self._from_meta(job["rel"], *hit, cached=True, snippet=job["snippet"]) if hit else None
+        return self._from_meta(job["rel"], *hit, cached=True, snippet=job["snippet"], key=job["key"]) if hit else None
 
     def made_elsewhere(self, rel: str) -> None:
         """Another process stored a fresh result for ``rel``: with ``force`` too, it is not run again here."""
@@ -198,11 +199,11 @@ class Engine:
             run = run_file(job["snippet"], job_dir, job["options"]["timeout"], MAX_OUTPUT_BYTES, threads=self.threads)
             meta = self._meta(rel, run)
             if not run.ok:
-                result = self._from_meta(rel, job_dir, meta, cached=False, snippet=job["snippet"])
+                result = self._from_meta(rel, job_dir, meta, cached=False, snippet=job["snippet"], key=job["key"])
                 result.error = run.error
                 return result  # failures are never cached; the job folder is kept for a look
             entry = self.cache.store(path, job["key"], job_dir, meta)
-            return self._from_meta(rel, entry, meta, cached=False, snippet=job["snippet"])
+            return self._from_meta(rel, entry, meta, cached=False, snippet=job["snippet"], key=job["key"])
 
     def _meta(self, rel: str, run: FileRun) -> dict:
         cells = []
@@ -230,7 +231,8 @@ class Engine:
             "dists": run.dists,
         }
 
-    def _from_meta(self, rel: str, folder: Path, meta: dict, cached: bool, snippet: SnippetFile) -> FileResult:
+    def _from_meta(self, rel: str, folder: Path, meta: dict, cached: bool, snippet: SnippetFile,
+                   key: str | None = None) -> FileResult:
         cells = {
             c["name"]: CellResult(
                 c["name"], c["status"], c["output"], c["exception"], [folder / f for f in c["figures"]], c["seconds"]
@@ -238,7 +240,7 @@ class Engine:
             for c in meta["cells"]
         }
         ok = all(c.status in ("ok", "raised") for c in cells.values())
-        return FileResult(rel, ok, cached, meta["seconds"], cells, meta, snippet=snippet)
+        return FileResult(rel, ok, cached, meta["seconds"], cells, meta, snippet=snippet, key=key)
 
     # --- helpers for callers ----------------------------------------------
     @staticmethod
