@@ -18,22 +18,45 @@ _memo: OrderedDict = OrderedDict()
 stats = {"hits": 0, "misses": 0}
 
 
+# Formatter attributes that follow from its style option (kept as a name): not part of the key.
+FROM_STYLE = {"class2style", "ttype2class", "span_element_openers"}
+
+
 def _plain(value) -> bool:
     if value is None or isinstance(value, (str, int, float, bool)):
         return True
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set, frozenset)):
         return all(_plain(v) for v in value)
     if isinstance(value, dict):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     return False
 
 
+def _state(obj) -> str | None:
+    """Everything ``obj`` was set up with, as text; None if some of it is not plain data."""
+    items = []
+    for name, value in sorted(vars(obj).items()):
+        if isinstance(value, type):  # the style: a class
+            value = f"{value.__module__}.{value.__qualname__}"
+        elif name in FROM_STYLE:
+            continue
+        elif isinstance(value, (set, frozenset)):
+            value = sorted(value, key=repr)
+        if not _plain(value):
+            return None
+        items.append((name, value))
+    return repr(items)
+
+
 def _key(src, lexer, formatter):
-    lexer_options, formatter_options = getattr(lexer, "options", None), getattr(formatter, "options", None)
-    if not (isinstance(src, str) and _plain(lexer_options) and _plain(formatter_options)) or getattr(lexer, "filters", None):
+    """Source, classes and their whole state: pymdownx keeps a choice (its inline line numbers) in an
+    attribute, not in the options."""
+    if not isinstance(src, str) or getattr(lexer, "filters", None):
         return None
-    return (src, type(lexer), repr(sorted(lexer_options.items())), type(formatter),
-            repr(sorted(formatter_options.items())))
+    lexer_state, formatter_state = _state(lexer), _state(formatter)
+    if lexer_state is None or formatter_state is None:
+        return None
+    return src, type(lexer), lexer_state, type(formatter), formatter_state
 
 
 def remembering(highlight):

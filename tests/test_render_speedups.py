@@ -101,8 +101,10 @@ def test_search_index_from_lighter_html_is_the_same(stock_search, monkeypatch):
 def test_lighter_keeps_text_and_outer_markup():
     html = '<p>a<span>b</span></p><pre class="x"><code><span class="n">x</span> <a id="l1" href="#l1"></a>&lt;y&gt;</code></pre>'
     assert search_index.lighter(html) == '<p>a<span>b</span></p><pre class="x"><code>x &lt;y&gt;</code></pre>'
-    tricky = '<pre><code><span title="a>b">z</span></code></pre>'  # '>' inside an attribute
-    assert search_index.lighter(tricky) == "<pre><code>z</code></pre>"
+    for unusual in ('<pre><code><span title="a>b">z</span></code></pre>',  # not what Pygments writes
+                    "<pre><span class='x'>z</span></pre>", "<pre><span>z</pre>", "<pre>z</span></pre>",
+                    "<pre><b>z</b></pre>", '<pre><span data-search-exclude>z</span></pre>'):
+        assert search_index.lighter(unusual) == unusual  # left for the plugin to read as it is
 
 
 def test_remembered_highlighting_is_byte_identical(monkeypatch):
@@ -129,3 +131,29 @@ def test_same_code_twice_on_a_page_keeps_its_own_line_anchors(monkeypatch):
     html, _ = _render("```python\nx = 1\n```\n\n```python\nx = 1\n```\n\n```python linenums=\"3\"\nx = 1\n```\n")
     assert "__codelineno-0-1" in html and "__codelineno-1-1" in html
     assert '<a href="#__codelineno-2-3">3</a>' in html  # its own numbering, from line 3
+
+
+def test_inline_line_number_styles_are_not_mixed_up(monkeypatch):
+    """pymdownx keeps "pymdownx-inline" in a formatter attribute, not in its options: still two entries."""
+    import pymdownx.highlight
+
+    monkeypatch.setattr(highlight_memo, "_memo", type(highlight_memo._memo)())
+    monkeypatch.setattr(pymdownx.highlight, "highlight", pymdownx.highlight.highlight)
+    highlight_memo.install()
+    block = "```python linenums=\"1\"\nx = 1\n```\n"
+    html = {}
+    for style in ("inline", "pymdownx-inline", "inline"):
+        md = markdown.Markdown(extensions=["pymdownx.superfences", "pymdownx.highlight"],
+                               extension_configs={"pymdownx.highlight": {"linenums_style": style}})
+        html.setdefault(style, set()).add(md.convert(block))
+    assert len(html["inline"]) == 1  # the same each time
+    assert 'data-linenos="1 "' in next(iter(html["pymdownx-inline"]))
+    assert 'data-linenos' not in next(iter(html["inline"])) and '<span class="linenos">1</span>' in next(iter(html["inline"]))
+
+
+def test_a_pre_in_a_comment_or_script_is_not_touched():
+    page = ('<!-- <pre><span>x</span></pre> --><script>var s = "<pre><span>y</span></pre>";</script>'
+            '<pre><code><span>z</span></code></pre><pre><span>unclosed</pre>')
+    assert search_index.lighter(page) == ('<!-- <pre><span>x</span></pre> --><script>var s = "<pre><span>y</span></pre>";</script>'
+                                          '<pre><code>z</code></pre><pre><span>unclosed</pre>')
+    assert search_index.lighter("<pre><span>a</span></pre><!-- open") == "<pre><span>a</span></pre><!-- open"
