@@ -294,22 +294,15 @@ def lesson_notebook(markdown: str, title: str, snippets: Snippets, lang: str, pa
 
 def declared_dependencies(pyproject: Path) -> set[str]:
     """Names of the project's dependencies (only those get pinned in the install cell)."""
-    return set(_declared(pyproject, _stamp(pyproject)))
-
-
-def _stamp(path: Path) -> tuple:
-    try:
-        st = path.stat()
-    except OSError:
-        return ()
-    return st.st_mtime_ns, st.st_size
+    return set(_declared(pyproject.read_text(encoding="utf-8")))
 
 
 @functools.lru_cache(maxsize=8)
-def _declared(pyproject: Path, stamp: tuple) -> frozenset[str]:
+def _declared(text: str) -> frozenset[str]:
+    """Remembered by the file's text: each lesson notebook asks, and parsing TOML is the slow part."""
     import tomllib
 
-    deps = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("dependencies", [])
+    deps = tomllib.loads(text).get("project", {}).get("dependencies", [])
     return frozenset(re.split(r"[\s<>=!~\[;]", d, maxsplit=1)[0] for d in deps)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -49,8 +50,10 @@ def test_a_dependency_added_while_serving_reaches_the_install_cell(tmp_path):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\ndependencies = ["torch>=2", "numpy"]\n')
     assert declared_dependencies(pyproject) == {"torch", "numpy"}
-    pyproject.write_text('[project]\nname = "x"\ndependencies = ["torch>=2", "numpy", "torchinfo==1.8"]\n')
-    assert declared_dependencies(pyproject) == {"torch", "numpy", "torchinfo"}
+    stamp = pyproject.stat()
+    pyproject.write_text('[project]\nname = "x"\ndependencies = ["torch>=2", "numpi"]\n')
+    os.utime(pyproject, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # same size, same mtime: a copy tool
+    assert declared_dependencies(pyproject) == {"torch", "numpi"}
 
 
 def test_cells_come_with_their_setup_in_file_order(project):
